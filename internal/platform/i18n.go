@@ -46,6 +46,18 @@ var (
 	messages   = map[string]Message{}
 )
 
+// Texts is a compact catalog literal: key → {zh-CN, en}.
+type Texts map[string][2]string
+
+// RegisterTexts adds a domain's texts to the catalog (see RegisterMessages).
+func RegisterTexts(t Texts) {
+	m := make(map[string]Message, len(t))
+	for k, v := range t {
+		m[k] = Message{ZH: v[0], EN: v[1]}
+	}
+	RegisterMessages(m)
+}
+
 // RegisterMessages adds a domain's texts to the catalog. A key registered
 // twice with different texts panics at start-up, so clashes never ship.
 func RegisterMessages(m map[string]Message) {

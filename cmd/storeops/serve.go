@@ -1,0 +1,94 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"storeops/internal/app"
+)
+
+func init() {
+	register(command{name: "serve", summary: "serve the storefront, API and console, and run background jobs (default)", run: serve})
+	register(command{name: "migrate", summary: "apply pending database migrations and exit", run: migrate})
+}
+
+func serve(ctx context.Context, g *globals, args []string) error {
+	addr := envOr("STOREOPS_ADDR", ":8080")
+	var shutdown time.Duration
+	var secure bool
+	err := parse(g, "serve", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&addr, "addr", addr, "listen address (STOREOPS_ADDR)")
+		fs.DurationVar(&shutdown, "shutdown-timeout", 20*time.Second, "how long to drain requests and jobs on SIGTERM")
+		fs.BoolVar(&secure, "secure-cookies", envOr("STOREOPS_SECURE_COOKIES", "") == "1", "mark cookies Secure (serve behind HTTPS)")
+	})
+	if err != nil {
+		return err
+	}
+	firstRun := isFirstRun(g.db)
+	a, err := app.Open(ctx, app.Config{DB: g.db, Addr: addr, Log: g.log, Dev: g.dev, Secure: secure, ShutdownTimeout: shutdown})
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	base := baseURL(ln.Addr().String())
+	if firstRun {
+		fmt.Fprintf(g.stdout, "storeops: created %s\n", strings.TrimPrefix(g.db, "sqlite:"))
+	}
+	if err := a.Start(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintf(g.stdout, "storefront: %s/\nconsole:    %s/console\n", base, base)
+	if login, err := a.EnsureOwner(ctx); err != nil {
+		return err
+	} else if login != "" {
+		fmt.Fprintf(g.stdout, "%s\n", login)
+	}
+	g.log.Info("serving", "addr", ln.Addr().String(), "db", a.DB.Dialect)
+	err = a.Serve(ctx, ln)
+	a.Stop(context.Background())
+	return err
+}
+
+func migrate(ctx context.Context, g *globals, args []string) error {
+	if err := parse(g, "migrate", args, nil); err != nil {
+		return err
+	}
+	a, err := app.Open(ctx, app.Config{DB: g.db, Log: g.log})
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	fmt.Fprintln(g.stdout, "migrations applied")
+	return nil
+}
+
+// isFirstRun reports whether a SQLite database file does not exist yet.
+func isFirstRun(spec string) bool {
+	if !strings.HasPrefix(spec, "sqlite:") {
+		return false
+	}
+	_, err := os.Stat(filepath.Clean(strings.TrimPrefix(spec, "sqlite:")))
+	return os.IsNotExist(err)
+}
+
+// baseURL turns a listen address into a URL a person can open.
+func baseURL(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "http://" + addr
+	}
+	if host == "" || host == "::" || host == "0.0.0.0" {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}

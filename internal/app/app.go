@@ -1,0 +1,188 @@
+// Package app wires the modules into one running program: it opens the
+// database, applies every module's migrations, builds the route table and
+// templates, and serves HTTP beside the background work.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"storeops/internal/module"
+	"storeops/internal/platform"
+	"storeops/internal/store"
+	"storeops/internal/web"
+)
+
+// Config is what the command line and environment decide.
+type Config struct {
+	DB     string // sqlite:PATH or postgres://…
+	Addr   string
+	Log    *slog.Logger
+	Clock  platform.Clock
+	Dev    bool
+	Secure bool
+	// MaxBody bounds request bodies.
+	MaxBody int64
+	// ShutdownTimeout bounds the drain of requests and jobs on SIGTERM.
+	ShutdownTimeout time.Duration
+}
+
+// App is the assembled program.
+type App struct {
+	Config   Config
+	DB       *store.DB
+	Modules  []*module.Module
+	Router   *web.Router
+	Renderer *web.Renderer
+	Handler  http.Handler
+	Registry *prometheus.Registry
+	Deps     *module.Deps
+
+	ready       atomic.Bool
+	starters    []starter
+	ensureOwner func(ctx context.Context) (string, error)
+}
+
+// Open connects to the database, migrates it and builds every module. It
+// does not start serving or working jobs.
+func Open(ctx context.Context, cfg Config) (*App, error) {
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = platform.SystemClock{}
+	}
+	db, err := store.Open(ctx, cfg.DB, store.Options{Clock: cfg.Clock, Logger: cfg.Log})
+	if err != nil {
+		return nil, err
+	}
+	a, err := Build(ctx, cfg, db)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+// Build assembles the app on an open database: migrations, modules,
+// routes, templates. Tests call it with a storetest database.
+func Build(ctx context.Context, cfg Config, db *store.DB) (*App, error) {
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	a := &App{Config: cfg, DB: db, Registry: prometheus.NewRegistry()}
+	a.Deps = &module.Deps{DB: db, Log: cfg.Log, Clock: db.Clock, Dev: cfg.Dev, Secure: cfg.Secure}
+	mods, err := buildModules(a.Deps)
+	if err != nil {
+		return nil, err
+	}
+	a.Modules = mods
+	if err := store.Migrate(ctx, db, Migrations(mods)); err != nil {
+		return nil, err
+	}
+	if err := db.LeaseNode(ctx); err != nil {
+		return nil, err
+	}
+	if err := a.buildHTTP(); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// Migrations lists every module's migrations, the store's own first.
+func Migrations(mods []*module.Module) []store.Migrations {
+	sets := []store.Migrations{store.OwnMigrations()}
+	for _, m := range mods {
+		sets = append(sets, m.Migrations...)
+	}
+	return sets
+}
+
+func (a *App) buildHTTP() error {
+	static := web.NewStatic()
+	var menu []web.MenuItem
+	var pages []web.RendererConfig
+	_ = pages
+	cfg := web.RendererConfig{Static: static}
+	var auth web.Authenticators
+	for _, m := range a.Modules {
+		menu = append(menu, m.Menu...)
+		if m.Templates != nil {
+			cfg.Pages = append(cfg.Pages, m.Templates)
+		}
+		if m.Auth != nil {
+			auth = append(auth, m.Auth)
+		}
+	}
+	cfg.Menu = menu
+	rd, err := web.NewRenderer(cfg)
+	if err != nil {
+		return err
+	}
+	a.Renderer = rd
+	rt := web.NewRouter()
+	rt.Add(static.Routes()...)
+	a.systemRoutes(rt)
+	for _, m := range a.Modules {
+		if m.Routes != nil {
+			m.Routes(rt, rd)
+		}
+	}
+	a.Router = rt
+	a.Handler = web.Stack(web.Config{Log: a.Config.Log, Auth: auth, MaxBody: a.Config.MaxBody, HTMLError: rd.ErrorPage}, rt)
+	return nil
+}
+
+// Serve listens on cfg.Addr until ctx ends, then shuts down gracefully:
+// readiness turns false, the listener closes, in-flight requests finish
+// (bounded by ShutdownTimeout), then background work drains.
+func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           a.Handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    1 << 20,
+		ErrorLog:          slog.NewLogLogger(a.Config.Log.Handler(), slog.LevelWarn),
+	}
+	a.ready.Store(true)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		a.ready.Store(false)
+		return err
+	case <-ctx.Done():
+	}
+	a.ready.Store(false)
+	timeout := a.Config.ShutdownTimeout
+	if timeout <= 0 {
+		timeout = 20 * time.Second
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	a.Config.Log.Info("shutting down: draining requests")
+	err := srv.Shutdown(sctx)
+	if err2 := <-errc; err2 != nil && !errors.Is(err2, http.ErrServerClosed) && err == nil {
+		err = err2
+	}
+	if err != nil {
+		return fmt.Errorf("app: shutdown: %w", err)
+	}
+	return nil
+}
+
+// Close releases the database.
+func (a *App) Close() error { return a.DB.Close() }
+
+// Ready reports whether the app serves traffic (for /readyz).
+func (a *App) Ready() bool { return a.ready.Load() }

@@ -1,0 +1,23 @@
+package app
+
+import (
+	"storeops/internal/module"
+	"storeops/internal/platform"
+)
+
+// factories is the one list of domains. Adding a domain is one line here.
+var factories = []func(*module.Deps) (*module.Module, error){}
+
+func buildModules(d *module.Deps) ([]*module.Module, error) {
+	var mods []*module.Module
+	for _, f := range factories {
+		m, err := f(d)
+		if err != nil {
+			return nil, err
+		}
+		platform.RegisterTexts(m.Messages)
+		platform.RegisterPermissions(m.Permissions...)
+		mods = append(mods, m)
+	}
+	return mods, nil
+}
