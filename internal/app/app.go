@@ -46,9 +46,8 @@ type App struct {
 	Registry *prometheus.Registry
 	Deps     *module.Deps
 
-	ready       atomic.Bool
-	starters    []starter
-	ensureOwner func(ctx context.Context) (string, error)
+	ready    atomic.Bool
+	starters []starter
 }
 
 // Open connects to the database, migrates it and builds every module. It

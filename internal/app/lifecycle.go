@@ -1,6 +1,9 @@
 package app
 
-import "context"
+import (
+	"context"
+	"strings"
+)
 
 // Start begins the background work (job queue, outbox consumers).
 func (a *App) Start(ctx context.Context) error {
@@ -20,13 +23,24 @@ func (a *App) Stop(ctx context.Context) {
 	}
 }
 
-// EnsureOwner creates the first owner on an empty database and returns the
-// login line to print once; "" when staff already exist.
+// EnsureOwner runs every module's first-run step (the staff domain creates
+// the first owner on an empty database) and returns the lines to print
+// once; "" when there is nothing new.
 func (a *App) EnsureOwner(ctx context.Context) (string, error) {
-	if a.ensureOwner == nil {
-		return "", nil
+	var out []string
+	for _, m := range a.Modules {
+		if m.FirstRun == nil {
+			continue
+		}
+		s, err := m.FirstRun(ctx)
+		if err != nil {
+			return "", err
+		}
+		if s != "" {
+			out = append(out, s)
+		}
 	}
-	return a.ensureOwner(ctx)
+	return strings.Join(out, "\n"), nil
 }
 
 type starter struct {

@@ -42,6 +42,9 @@ type Module struct {
 	Periodic []*river.PeriodicJob
 	// Collectors export the domain's Prometheus metrics.
 	Collectors []prometheus.Collector
+	// FirstRun prepares an empty shop on start (the staff domain creates
+	// the first owner) and returns lines to print once, or "".
+	FirstRun func(ctx context.Context) (string, error)
 	// Demo steps contribute to the demo shop, run in Order.
 	Demo []DemoStep
 }
