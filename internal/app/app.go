@@ -14,7 +14,9 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/riverqueue/river"
 
+	"storeops/internal/jobs"
 	"storeops/internal/module"
 	"storeops/internal/platform"
 	"storeops/internal/store"
@@ -33,6 +35,9 @@ type Config struct {
 	MaxBody int64
 	// ShutdownTimeout bounds the drain of requests and jobs on SIGTERM.
 	ShutdownTimeout time.Duration
+	// InsertOnly builds a job queue that enqueues but never works jobs
+	// (CLI commands).
+	InsertOnly bool
 }
 
 // App is the assembled program.
@@ -45,6 +50,7 @@ type App struct {
 	Handler  http.Handler
 	Registry *prometheus.Registry
 	Deps     *module.Deps
+	Jobs     *jobs.Queue
 
 	ready    atomic.Bool
 	starters []starter
@@ -90,19 +96,52 @@ func Build(ctx context.Context, cfg Config, db *store.DB) (*App, error) {
 	if err := db.LeaseNode(ctx); err != nil {
 		return nil, err
 	}
+	if err := a.buildJobs(); err != nil {
+		return nil, err
+	}
 	if err := a.buildHTTP(); err != nil {
 		return nil, err
 	}
 	return a, nil
 }
 
-// Migrations lists every module's migrations, the store's own first.
+// Migrations lists every module's migrations, the store's own first and
+// the job queue's own last (River's migrator runs after the SQL files).
 func Migrations(mods []*module.Module) []store.Migrations {
 	sets := []store.Migrations{store.OwnMigrations()}
 	for _, m := range mods {
 		sets = append(sets, m.Migrations...)
 	}
-	return sets
+	return append(sets, jobs.Migrations())
+}
+
+// buildJobs makes the job queue with every module's workers and periodic
+// jobs, and hands it to the modules through Deps.
+func (a *App) buildJobs() error {
+	workers := river.NewWorkers()
+	var periodic []*river.PeriodicJob
+	for _, m := range a.Modules {
+		if m.Workers != nil {
+			m.Workers(workers)
+		}
+		periodic = append(periodic, m.Periodic...)
+	}
+	q, err := jobs.New(a.DB, a.Config.Log, jobs.Config{Workers: workers, Periodic: periodic, DisableWorking: a.Config.InsertOnly})
+	if err != nil {
+		return err
+	}
+	a.Jobs = q
+	a.Deps.Jobs = q
+	a.Registry.MustRegister(q.Collector())
+	a.starters = append(a.starters, starter{
+		start: q.Start,
+		stop: func(ctx context.Context) {
+			if err := q.Stop(ctx); err != nil {
+				a.Config.Log.Warn("job queue stop", "err", err)
+			}
+		},
+	})
+	return nil
 }
 
 func (a *App) buildHTTP() error {

@@ -2,11 +2,14 @@ package app
 
 import (
 	"storeops/internal/module"
+	"storeops/internal/ops"
 	"storeops/internal/platform"
 )
 
 // factories is the one list of domains. Adding a domain is one line here.
-var factories = []func(*module.Deps) (*module.Module, error){}
+var factories = []func(*module.Deps) (*module.Module, error){
+	ops.Module,
+}
 
 func buildModules(d *module.Deps) ([]*module.Module, error) {
 	var mods []*module.Module

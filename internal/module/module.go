@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/riverqueue/river"
 
+	"storeops/internal/jobs"
 	"storeops/internal/platform"
 	"storeops/internal/store"
 	"storeops/internal/web"
@@ -78,4 +79,7 @@ type Deps struct {
 	Dev bool
 	// Secure marks cookies Secure (behind HTTPS).
 	Secure bool
+	// Jobs is the job queue; insert jobs in the same transaction as the
+	// change that needs them (Jobs.InsertTx).
+	Jobs *jobs.Queue
 }

@@ -98,6 +98,19 @@ func Funcs(static *Static) template.FuncMap {
 	}
 }
 
+// shopTime shows a time (or a *time.Time, nil as "") in the shop's zone.
+func shopTime(v any) string {
+	switch t := v.(type) {
+	case time.Time:
+		return t.In(platform.ShopZone).Format("2006-01-02 15:04")
+	case *time.Time:
+		if t != nil {
+			return t.In(platform.ShopZone).Format("2006-01-02 15:04")
+		}
+	}
+	return ""
+}
+
 // NewRenderer parses the layouts and every page. A template error panics
 // at start-up, never at request time.
 func NewRenderer(cfg RendererConfig) (*Renderer, error) {

@@ -245,4 +245,3 @@ func Count(tb testing.TB, db *store.DB, query string, args ...any) int {
 	}
 	return n
 }
-
