@@ -75,12 +75,17 @@ func ParseMoney(s string) (Money, error) {
 	if whole == "" {
 		whole = "0"
 	}
+	// The magnitude in fen may reach 2^63 only when negative.
+	limit := uint64(math.MaxInt64)
+	if neg {
+		limit++
+	}
 	w, err := strconv.ParseUint(whole, 10, 64)
-	if err != nil || w > math.MaxInt64/100 {
+	f, _ := strconv.ParseUint(frac, 10, 64)
+	if err != nil || w > limit/100 || w*100+f > limit {
 		return 0, fmt.Errorf("money: %q is out of range", orig)
 	}
-	f, _ := strconv.ParseUint(frac, 10, 64)
-	v := int64(w)*100 + int64(f)
+	v := int64(w*100 + f) // 2^63 wraps to math.MinInt64, negated below to itself
 	if neg {
 		v = -v
 	}
@@ -100,26 +105,26 @@ func Allocate(total Money, weights []int64) []Money {
 		return out
 	}
 	w := make([]int64, n)
-	var sum int64
+	// The weights may sum past int64, so the sum is a big.Int.
+	bigSum := new(big.Int)
 	for i, x := range weights {
 		if x < 0 {
 			panic("platform.Allocate: negative weight")
 		}
 		w[i] = x
-		sum += x
+		bigSum.Add(bigSum, big.NewInt(x))
 	}
-	if sum == 0 {
+	if bigSum.Sign() == 0 {
 		for i := range w {
 			w[i] = 1
 		}
-		sum = int64(n)
+		bigSum.SetInt64(int64(n))
 	}
 	neg := total < 0
 	t := big.NewInt(int64(total))
 	if neg {
 		t.Neg(t)
 	}
-	bigSum := big.NewInt(sum)
 	rems := make([]*big.Int, n)
 	var given int64
 	for i, x := range w {
