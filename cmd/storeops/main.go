@@ -120,9 +120,12 @@ func usage(w io.Writer) {
 }
 
 // parse binds the global flags plus the command's own and parses args.
+// Precedence: a flag on the command line, then its STOREOPS_* variable
+// (already the flag's default), then the --config file, then the default.
 func parse(g *globals, name string, args []string, own func(fs *flag.FlagSet)) error {
 	fs := flag.NewFlagSet("storeops "+name, flag.ContinueOnError)
 	g.bind(fs)
+	config := fs.String("config", os.Getenv("STOREOPS_CONFIG"), "optional file of `name = value` lines, one per flag (STOREOPS_CONFIG)")
 	if own != nil {
 		own(fs)
 	}
@@ -132,5 +135,45 @@ func parse(g *globals, name string, args []string, own func(fs *flag.FlagSet)) e
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
 	}
+	if *config != "" {
+		if err := applyConfigFile(fs, *config); err != nil {
+			return err
+		}
+	}
 	return g.setup()
+}
+
+// applyConfigFile sets each flag named in the file unless the command line
+// or the environment already set it. Blank lines and # comments are
+// skipped; an unknown name is an error, so a typo never passes silently.
+func applyConfigFile(fs *flag.FlagSet, path string) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("--config: %w", err)
+	}
+	explicit := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { explicit[f.Name] = true })
+	for i, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		k, v, ok := strings.Cut(line, "=")
+		if !ok {
+			return fmt.Errorf("--config %s:%d: want name = value", path, i+1)
+		}
+		k, v = strings.TrimSpace(k), strings.Trim(strings.TrimSpace(v), `"`)
+		f := fs.Lookup(k)
+		if f == nil || k == "config" {
+			return fmt.Errorf("--config %s:%d: unknown setting %q", path, i+1, k)
+		}
+		envName := "STOREOPS_" + strings.ToUpper(strings.ReplaceAll(k, "-", "_"))
+		if explicit[k] || os.Getenv(envName) != "" {
+			continue
+		}
+		if err := f.Value.Set(v); err != nil {
+			return fmt.Errorf("--config %s:%d: %s: %w", path, i+1, k, err)
+		}
+	}
+	return nil
 }

@@ -105,6 +105,17 @@ func Build(ctx context.Context, cfg Config, db *store.DB) (*App, error) {
 	return a, nil
 }
 
+// MigrationSets lists every module's migrations without a database, for
+// tools and test templates. Module constructors therefore must not use
+// their Deps until a request or job arrives.
+func MigrationSets() ([]store.Migrations, error) {
+	mods, err := buildModules(&module.Deps{Log: slog.Default(), Clock: platform.SystemClock{}})
+	if err != nil {
+		return nil, err
+	}
+	return Migrations(mods), nil
+}
+
 // Migrations lists every module's migrations, the store's own first and
 // the job queue's own last (River's migrator runs after the SQL files).
 func Migrations(mods []*module.Module) []store.Migrations {

@@ -100,7 +100,10 @@ func envOr(k, def string) string {
 func Open(tb testing.TB, d store.Dialect, cfg Config) *store.DB {
 	tb.Helper()
 	ctx := context.Background()
-	sets := append([]store.Migrations{store.OwnMigrations()}, cfg.Sets...)
+	sets := cfg.Sets
+	if !hasSet(sets, store.OwnMigrations().Name) {
+		sets = append([]store.Migrations{store.OwnMigrations()}, sets...)
+	}
 	var spec string
 	switch d {
 	case store.SQLite:
@@ -137,6 +140,15 @@ func Open(tb testing.TB, d store.Dialect, cfg Config) *store.DB {
 		}
 	}
 	return db
+}
+
+func hasSet(sets []store.Migrations, name string) bool {
+	for _, s := range sets {
+		if s.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 var (

@@ -1,0 +1,59 @@
+// Package apptest builds the whole application on a test database and
+// serves it over real HTTP on a free port.
+package apptest
+
+import (
+	"context"
+	"net/http/httptest"
+	"testing"
+
+	"storeops/internal/app"
+	"storeops/internal/platform"
+	"storeops/internal/store"
+	"storeops/internal/store/storetest"
+)
+
+// Options tune New.
+type Options struct {
+	Clock platform.Clock
+}
+
+// Open makes a fresh database of dialect d with every module's migrations
+// applied (PostgreSQL: cloned from a migrated template).
+func Open(t testing.TB, d store.Dialect, opt Options) *store.DB {
+	t.Helper()
+	sets, err := app.MigrationSets()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return storetest.Open(t, d, storetest.Config{Sets: sets, Clock: opt.Clock})
+}
+
+// New builds the app (dev mode: cheap password hashing) on a fresh
+// database of dialect d.
+func New(t testing.TB, d store.Dialect, opt Options) *app.App {
+	t.Helper()
+	db := Open(t, d, opt)
+	a, err := app.Build(context.Background(), app.Config{Dev: true}, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// Serve starts a real HTTP server for a and returns its base URL; it stops
+// when the test ends.
+func Serve(t testing.TB, a *app.App) string {
+	t.Helper()
+	srv := httptest.NewServer(a.Handler)
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// Each runs fn on a fresh app for every dialect under test.
+func Each(t *testing.T, opt Options, fn func(t *testing.T, a *app.App)) {
+	t.Helper()
+	for _, d := range storetest.Kinds(t) {
+		t.Run(string(d), func(t *testing.T) { fn(t, New(t, d, opt)) })
+	}
+}
