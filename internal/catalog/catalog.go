@@ -1,0 +1,57 @@
+// Package catalog holds what the shop sells: categories, brands, products
+// (SPU) with their SKUs, and product images. Later work adds listing
+// management, search and reviews beside it.
+package catalog
+
+import (
+	"embed"
+	"io/fs"
+
+	"storeops/internal/module"
+	"storeops/internal/platform"
+	"storeops/internal/store"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// Migrations are the catalog's tables.
+func Migrations() store.Migrations {
+	sub, _ := fs.Sub(migrations, "migrations")
+	return store.Migrations{Name: "catalog", FS: sub}
+}
+
+// Status is a product's place in its listing lifecycle.
+type Status string
+
+const (
+	StatusDraft    Status = "draft"
+	StatusOnSale   Status = "on_sale"  // 上架
+	StatusOffSale  Status = "off_sale" // 下架
+	StatusArchived Status = "archived"
+)
+
+// StorageClass says how goods are kept and shipped.
+type StorageClass string
+
+const (
+	Ambient StorageClass = "ambient" // 常温
+	Chilled StorageClass = "chilled" // 冷藏
+	Frozen  StorageClass = "frozen"  // 冷冻
+)
+
+// Category is one node of the category tree.
+type Category struct {
+	ID           platform.ID  `json:"id"`
+	ParentID     *platform.ID `json:"parent_id,omitempty"`
+	Slug         string       `json:"slug"`
+	Name         string       `json:"name"`
+	NameEN       string       `json:"name_en"`
+	Position     int          `json:"position"`
+	StorageClass StorageClass `json:"storage_class"`
+}
+
+// Module registers the catalog.
+func Module(d *module.Deps) (*module.Module, error) {
+	return &module.Module{Name: "catalog", Migrations: []store.Migrations{Migrations()}}, nil
+}

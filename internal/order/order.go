@@ -1,0 +1,48 @@
+// Package order holds orders with their lines, payments, refunds and
+// status history. Later work adds checkout and the state machine's rules.
+package order
+
+import (
+	"embed"
+	"io/fs"
+
+	"storeops/internal/module"
+	"storeops/internal/store"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// Migrations are the order tables.
+func Migrations() store.Migrations {
+	sub, _ := fs.Sub(migrations, "migrations")
+	return store.Migrations{Name: "order", FS: sub}
+}
+
+// Status is where an order stands.
+type Status string
+
+// The full state list.
+const (
+	PendingPayment Status = "pending_payment" // 待付款
+	Paid           Status = "paid"            // 已付款
+	Allocated      Status = "allocated"       // 已配货
+	Shipped        Status = "shipped"         // 已发货
+	Delivered      Status = "delivered"       // 已签收
+	Completed      Status = "completed"       // 已完成
+	Cancelled      Status = "cancelled"       // 已取消
+	AfterSale      Status = "after_sale"      // 售后中
+)
+
+// Statuses lists every status in lifecycle order.
+var Statuses = []Status{PendingPayment, Paid, Allocated, Shipped, Delivered, Completed, Cancelled, AfterSale}
+
+// Counted reports whether orders in status s count as sales (GMV): the
+// shopper paid, whatever happened after. Unpaid and cancelled orders
+// do not.
+func (s Status) Counted() bool { return s != PendingPayment && s != Cancelled }
+
+// Module registers orders.
+func Module(d *module.Deps) (*module.Module, error) {
+	return &module.Module{Name: "order", Migrations: []store.Migrations{Migrations()}}, nil
+}
