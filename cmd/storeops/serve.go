@@ -31,7 +31,7 @@ func serve(ctx context.Context, g *globals, args []string) error {
 		return err
 	}
 	firstRun := isFirstRun(g.db)
-	a, err := app.Open(ctx, app.Config{DB: g.db, Addr: addr, Log: g.log, Dev: g.dev, Secure: secure, ShutdownTimeout: shutdown})
+	a, err := app.Open(ctx, app.Config{DB: g.db, Addr: addr, Log: g.log, Dev: g.dev, Secure: secure, ShutdownTimeout: shutdown, FirstRunDemo: firstRun})
 	if err != nil {
 		return err
 	}

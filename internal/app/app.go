@@ -35,6 +35,8 @@ type Config struct {
 	MaxBody int64
 	// ShutdownTimeout bounds the drain of requests and jobs on SIGTERM.
 	ShutdownTimeout time.Duration
+	// FirstRunDemo fills an empty shop with the demo shop on first run.
+	FirstRunDemo bool
 	// InsertOnly builds a job queue that enqueues but never works jobs
 	// (CLI commands).
 	InsertOnly bool
@@ -84,7 +86,7 @@ func Build(ctx context.Context, cfg Config, db *store.DB) (*App, error) {
 		cfg.Log = slog.Default()
 	}
 	a := &App{Config: cfg, DB: db, Registry: prometheus.NewRegistry()}
-	a.Deps = &module.Deps{DB: db, Log: cfg.Log, Clock: db.Clock, Dev: cfg.Dev, Secure: cfg.Secure}
+	a.Deps = &module.Deps{DB: db, Log: cfg.Log, Clock: db.Clock, Dev: cfg.Dev, Secure: cfg.Secure, FirstRunDemo: cfg.FirstRunDemo}
 	mods, err := buildModules(a.Deps)
 	if err != nil {
 		return nil, err

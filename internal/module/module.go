@@ -79,6 +79,10 @@ type Deps struct {
 	Dev bool
 	// Secure marks cookies Secure (behind HTTPS).
 	Secure bool
+	// FirstRunDemo asks FirstRun steps to fill an empty shop with the
+	// scale-1 demo shop (set by "storeops serve" on a new database; tests
+	// leave it off).
+	FirstRunDemo bool
 	// Jobs is the job queue; insert jobs in the same transaction as the
 	// change that needs them (Jobs.InsertTx).
 	Jobs *jobs.Queue
