@@ -1,6 +1,7 @@
 package app
 
 import (
+	"storeops/internal/customer"
 	"storeops/internal/module"
 	"storeops/internal/ops"
 	"storeops/internal/platform"
@@ -9,6 +10,7 @@ import (
 // factories is the one list of domains. Adding a domain is one line here.
 var factories = []func(*module.Deps) (*module.Module, error){
 	ops.Module,
+	customer.Module,
 }
 
 func buildModules(d *module.Deps) ([]*module.Module, error) {

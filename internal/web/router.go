@@ -141,7 +141,7 @@ func authorize(r *http.Request, route Route) error {
 // ServeHTTP routes the request. Unknown paths and wrong methods become
 // problems (API) or friendly pages (HTML) rather than the mux's plain text.
 func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	h, pattern := rt.mux.Handler(r)
+	_, pattern := rt.mux.Handler(r)
 	if pattern == "" {
 		if info := infoFrom(r.Context()); info != nil {
 			info.surface = surfaceOfPath(r.URL.Path)
@@ -156,7 +156,9 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		Fail(w, r, err)
 		return
 	}
-	h.ServeHTTP(w, r)
+	// The mux itself dispatches, so r.PathValue sees the pattern's
+	// wildcards (Handler only looks the route up).
+	rt.mux.ServeHTTP(w, r)
 }
 
 // methodMismatch reports whether some route matches the path with

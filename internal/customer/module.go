@@ -1,0 +1,120 @@
+package customer
+
+import (
+	"errors"
+	"net"
+	"net/http"
+
+	"storeops/internal/module"
+	"storeops/internal/password"
+	"storeops/internal/platform"
+	"storeops/internal/store"
+	"storeops/internal/web"
+)
+
+// CookieName is the storefront session cookie.
+const CookieName = "storeops_shop"
+
+// Module is the customer domain's contribution to the app: its tables,
+// texts, API routes and the storefront session authenticator.
+func Module(d *module.Deps) (*module.Module, error) {
+	params := password.Default
+	if d.Dev {
+		params = password.Cheap
+	}
+	svc := NewService(d.DB, password.NewHasher(params, 0), Config{})
+	h := &handlers{svc: svc, secure: d.Secure}
+	return &module.Module{
+		Name:       "customer",
+		Migrations: []store.Migrations{Migrations()},
+		Messages:   texts,
+		Routes:     func(r *web.Router, _ *web.Renderer) { r.Add(h.routes()...) },
+		Auth:       web.AuthenticatorFunc(h.authenticate),
+	}, nil
+}
+
+// handlers serve the customer API on top of the Service.
+type handlers struct {
+	svc    *Service
+	secure bool
+}
+
+// authenticate recognises the storefront session cookie. A stale or
+// unknown cookie makes the request anonymous rather than failing it, so a
+// shopper whose session ended still sees the storefront; routes that need
+// a customer answer 401 themselves.
+func (h *handlers) authenticate(r *http.Request) (*web.Principal, error) {
+	c, err := r.Cookie(CookieName)
+	if err != nil || c.Value == "" {
+		return nil, nil
+	}
+	sess, err := h.svc.SessionByToken(r.Context(), c.Value)
+	if platform.ErrorCode(err) == platform.CodeUnauthenticated {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &web.Principal{CustomerID: sess.CustomerID, SessionID: sess.TokenHash, Via: "session"}, nil
+}
+
+// setSession sends the session cookie.
+func (h *handlers) setSession(w http.ResponseWriter, token string) {
+	http.SetCookie(w, &http.Cookie{
+		Name: CookieName, Value: token, Path: "/", HttpOnly: true, Secure: h.secure,
+		SameSite: http.SameSiteLaxMode, MaxAge: int(h.svc.cfg.SessionMax.Seconds()),
+	})
+}
+
+// clearSession removes the session cookie.
+func (h *handlers) clearSession(w http.ResponseWriter) {
+	http.SetCookie(w, &http.Cookie{Name: CookieName, Value: "", Path: "/", HttpOnly: true, Secure: h.secure,
+		SameSite: http.SameSiteLaxMode, MaxAge: -1})
+}
+
+// clientIP is the address the per-IP throttle counts against: the TCP
+// peer. A deployment behind a proxy must have the proxy overwrite
+// RemoteAddr (a trusted-proxy setting), never trust X-Forwarded-For here.
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// customerID is the signed-in customer of a Customer route.
+func customerID(r *http.Request) platform.ID {
+	if p := web.PrincipalFrom(r.Context()); p != nil {
+		return p.CustomerID
+	}
+	return 0
+}
+
+// withRetryAfter sets Retry-After for a throttled sign-in before the
+// error is rendered.
+func withRetryAfter(w http.ResponseWriter, err error) error {
+	var e *platform.Error
+	if errors.As(err, &e) && e.Extra != nil {
+		if s, ok := e.Extra["retry_after"].(int); ok {
+			w.Header().Set("Retry-After", itoa(s))
+		}
+	}
+	return err
+}
+
+var texts = platform.Texts{
+	"customer.login_required":      {"请填写邮箱或手机号", "Enter an email or a mobile number"},
+	"customer.email_invalid":       {"邮箱格式不正确", "is not a valid email address"},
+	"customer.mobile_invalid":      {"请输入 11 位中国大陆手机号", "must be an 11-digit mainland China mobile number"},
+	"customer.password_short":      {"密码至少 %d 位", "must be at least %d characters"},
+	"customer.email_taken":         {"该邮箱已注册", "is already registered"},
+	"customer.mobile_taken":        {"该手机号已注册", "is already registered"},
+	"customer.region_invalid":      {"不是有效的行政区划代码", "is not a valid GB/T 2260 region code"},
+	"customer.region_mismatch":     {"与上级行政区不匹配", "does not belong to the region above it"},
+	"customer.postal_code_invalid": {"邮政编码应为 6 位数字", "must be 6 digits"},
+	"kind.customer":                {"用户", "customer"},
+	"kind.address":                 {"收货地址", "address"},
+}
+
+func init() { platform.RegisterTexts(texts) }
