@@ -3,8 +3,6 @@ package app
 import (
 	"context"
 	"net/http"
-	"net/url"
-	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -68,22 +66,9 @@ func switchLang(w http.ResponseWriter, r *http.Request) error {
 		lang = platform.EN
 	}
 	http.SetCookie(w, &http.Cookie{Name: web.LangCookie, Value: string(lang), Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode, HttpOnly: true})
-	next := LocalPath(r.PostForm.Get("next"), "/")
+	next := web.LocalPath(r.PostForm.Get("next"), "/")
 	http.Redirect(w, r, next, http.StatusSeeOther)
 	return nil
-}
-
-// LocalPath returns p when it is a path on this site, else def, so a
-// redirect target from a form can never send the user elsewhere.
-func LocalPath(p, def string) string {
-	if p == "" || !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") {
-		return def
-	}
-	u, err := url.Parse(p)
-	if err != nil || u.IsAbs() || u.Host != "" {
-		return def
-	}
-	return p
 }
 
 // consoleHome sends the viewer to the first console page they may open.
