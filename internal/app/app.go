@@ -104,6 +104,7 @@ func Build(ctx context.Context, cfg Config, db *store.DB) (*App, error) {
 	if err := a.buildHTTP(); err != nil {
 		return nil, err
 	}
+	a.moduleStarters()
 	return a, nil
 }
 
@@ -155,6 +156,24 @@ func (a *App) buildJobs() error {
 		},
 	})
 	return nil
+}
+
+// moduleStarters adds every module's Start/Stop hook after the job queue,
+// so module work stops (and flushes) before the queue drains.
+func (a *App) moduleStarters() {
+	for _, m := range a.Modules {
+		if m.Start == nil && m.Stop == nil {
+			continue
+		}
+		s := starter{start: m.Start, stop: m.Stop}
+		if s.start == nil {
+			s.start = func(context.Context) error { return nil }
+		}
+		if s.stop == nil {
+			s.stop = func(context.Context) {}
+		}
+		a.starters = append(a.starters, s)
+	}
 }
 
 func (a *App) buildHTTP() error {

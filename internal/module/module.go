@@ -48,6 +48,12 @@ type Module struct {
 	FirstRun func(ctx context.Context) (string, error)
 	// Demo steps contribute to the demo shop, run in Order.
 	Demo []DemoStep
+	// Start begins the domain's background work (e.g. a buffered writer's
+	// flusher) when the app starts; Stop ends it, draining what it holds
+	// before ctx's deadline. Stop runs in reverse module order, before the
+	// database closes.
+	Start func(ctx context.Context) error
+	Stop  func(ctx context.Context)
 }
 
 // DemoStep is one domain's part of the demo shop generator.
