@@ -40,7 +40,9 @@ func getUserByEmail(ctx context.Context, q store.Querier, email string) (User, e
 }
 
 // Get returns a user; platform not-found when there is none.
-func (s *Service) Get(ctx context.Context, id platform.ID) (User, error) { return getUser(ctx, s.db.R, id) }
+func (s *Service) Get(ctx context.Context, id platform.ID) (User, error) {
+	return getUser(ctx, s.db.R, id)
+}
 
 // GetByEmail returns a user by email, case-insensitively.
 func (s *Service) GetByEmail(ctx context.Context, email string) (User, error) {
