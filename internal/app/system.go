@@ -40,6 +40,7 @@ func (a *App) systemRoutes(rt *web.Router) {
 		web.Route{Method: http.MethodPost, Path: "/lang", Surface: web.Shop, Handler: switchLang},
 		web.Route{Method: http.MethodGet, Path: "/console", Surface: web.Console, Perm: PermConsole, Handler: a.consoleHome},
 	)
+	a.openAPIRoute(rt)
 }
 
 // readyz answers 200 only while the app accepts traffic and its database

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"storeops/internal/app"
@@ -69,6 +70,29 @@ func (c *client) do(method, path string, body any, header http.Header) (*http.Re
 	for k, v := range header {
 		req.Header[k] = v
 	}
+	return c.send(req)
+}
+
+// doRaw is do with exactly the given headers (no default content type).
+func (c *client) doRaw(method, path string, body any, header http.Header) (*http.Response, []byte) {
+	c.t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case string:
+		rd = strings.NewReader(b)
+	case []byte:
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, c.base+path, rd)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	req.Header = header
+	return c.send(req)
+}
+
+func (c *client) send(req *http.Request) (*http.Response, []byte) {
+	c.t.Helper()
 	resp, err := c.http.Do(req)
 	if err != nil {
 		c.t.Fatal(err)
