@@ -178,10 +178,15 @@ func (s *Service) startSession(w http.ResponseWriter, r *http.Request, u User) e
 		return fmt.Errorf("staff: save session: %w", err)
 	}
 	s.sessions.WriteSessionCookie(ctx, w, token, expiry)
+	// Sign-ins are rare next to page views, so they sweep expired sessions
+	// and stale throttle counters; no node needs a timer for it.
 	if store, ok := s.sessions.Store.(*SessionStore); ok {
 		if _, err := store.DeleteExpired(r.Context()); err != nil {
 			s.log.WarnContext(r.Context(), "staff: session cleanup", "err", err)
 		}
+	}
+	if err := s.PurgeThrottle(r.Context()); err != nil {
+		s.log.WarnContext(r.Context(), "staff: throttle cleanup", "err", err)
 	}
 	return nil
 }
