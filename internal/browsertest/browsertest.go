@@ -72,7 +72,7 @@ func New(t testing.TB) context.Context {
 	return ctx
 }
 
-// Screenshot saves a full-page PNG named name.png into the folder named by
+// Screenshot saves a full-page PNG (quality 100 makes Chromium encode PNG) named name.png into the folder named by
 // STOREOPS_SCREENSHOTS (the docs use docs/screenshots), or into the test's
 // temp folder. It returns the file's path.
 func Screenshot(t testing.TB, ctx context.Context, name string) string {
@@ -84,7 +84,7 @@ func Screenshot(t testing.TB, ctx context.Context, name string) string {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(90))
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		t.Fatalf("browsertest: screenshot %s: %v", name, err)
 	}

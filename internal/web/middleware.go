@@ -73,7 +73,8 @@ var (
 
 // Stack wraps next (normally the Router) in the stack every request
 // passes: request id, panic recovery, access log and metrics, body limit,
-// cross-origin protection on unsafe methods, language, authentication.
+// response compression, cross-origin protection on unsafe methods,
+// language, authentication.
 func Stack(cfg Config, next http.Handler) http.Handler {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
@@ -98,7 +99,7 @@ func Stack(cfg Config, next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
-	protected := cop.Handler(inner)
+	protected := Compress(cop.Handler(inner))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		info := &reqInfo{id: requestID(r), htmlError: cfg.HTMLError}
@@ -183,8 +184,10 @@ func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter 
 // LangCookie is the cookie the language switch sets.
 const LangCookie = "lang"
 
-// LangOf is the request's language: the switch's cookie, else
-// Accept-Language, else zh-CN.
+// LangOf is the request's language: the switch's cookie; else, for the
+// JSON API, Accept-Language; else zh-CN. Pages (console and storefront)
+// are Chinese first whatever the browser's default says: a person switches
+// with the language button, which sets the cookie.
 func LangOf(r *http.Request) platform.Lang {
 	if c, err := r.Cookie(LangCookie); err == nil {
 		switch platform.Lang(c.Value) {
@@ -194,5 +197,8 @@ func LangOf(r *http.Request) platform.Lang {
 			return platform.ZH
 		}
 	}
-	return platform.ParseLang(r.Header.Get("Accept-Language"))
+	if surfaceOfPath(r.URL.Path).JSON() || wantsJSON(r) {
+		return platform.ParseLang(r.Header.Get("Accept-Language"))
+	}
+	return platform.ZH
 }
