@@ -271,7 +271,9 @@ func (s *Service) ChangeOwnPassword(ctx context.Context, by Acting, current, nex
 		return err
 	}
 	if !ok {
-		return platform.E(CodeInvalidCredentials).With("current", "error.invalid_credentials")
+		// The user is signed in: a wrong current password is a field
+		// error (422), not a failed authentication (401).
+		return platform.Invalid("current", "staff.current_password_wrong")
 	}
 	return s.SetPassword(ctx, by, u.ID, next)
 }

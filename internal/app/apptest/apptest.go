@@ -4,7 +4,9 @@ package apptest
 
 import (
 	"context"
+	"log/slog"
 	"net/http/httptest"
+	"os"
 	"testing"
 
 	"storeops/internal/app"
@@ -34,11 +36,21 @@ func Open(t testing.TB, d store.Dialect, opt Options) *store.DB {
 func New(t testing.TB, d store.Dialect, opt Options) *app.App {
 	t.Helper()
 	db := Open(t, d, opt)
-	a, err := app.Build(context.Background(), app.Config{Dev: true}, db)
+	a, err := app.Build(context.Background(), app.Config{Dev: true, Log: Logger()}, db)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return a
+}
+
+// Logger is quiet in tests (warnings and errors only) unless
+// STOREOPS_TEST_LOG=debug asks for everything.
+func Logger() *slog.Logger {
+	level := slog.LevelWarn
+	if os.Getenv("STOREOPS_TEST_LOG") == "debug" {
+		level = slog.LevelDebug
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 }
 
 // Serve starts a real HTTP server for a and returns its base URL; it stops
