@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/riverqueue/river"
 
+	"storeops/internal/idempotency"
 	"storeops/internal/jobs"
 	"storeops/internal/module"
 	"storeops/internal/platform"
@@ -207,7 +208,12 @@ func (a *App) buildHTTP() error {
 		}
 	}
 	a.Router = rt
-	a.Handler = web.Stack(web.Config{Log: a.Config.Log, Auth: auth, MaxBody: a.Config.MaxBody, HTMLError: rd.ErrorPage}, rt)
+	// Idempotency sits inside authentication, so a key is scoped to the
+	// caller, and in front of every route: any unsafe request carrying an
+	// Idempotency-Key gets replay semantics.
+	scope := func(r *http.Request) string { return web.PrincipalFrom(r.Context()).Actor() }
+	idem := idempotency.Middleware(a.DB, scope, web.Fail)(rt)
+	a.Handler = web.Stack(web.Config{Log: a.Config.Log, Auth: auth, MaxBody: a.Config.MaxBody, HTMLError: rd.ErrorPage}, idem)
 	return nil
 }
 

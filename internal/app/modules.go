@@ -2,17 +2,26 @@ package app
 
 import (
 	"storeops/internal/audit"
+	"storeops/internal/catalog"
 	"storeops/internal/customer"
+	"storeops/internal/inventory"
 	"storeops/internal/module"
 	"storeops/internal/ops"
+	"storeops/internal/order"
 	"storeops/internal/platform"
 	"storeops/internal/staff"
+	"storeops/internal/traffic"
 )
 
 // factories is the one list of domains. Adding a domain is one line here.
 var factories = []func(*module.Deps) (*module.Module, error){
+	platformModule,
 	ops.Module,
 	customer.Module,
+	catalog.Module,
+	inventory.Module,
+	order.Module,
+	traffic.Module,
 	audit.Module,
 	staff.Module,
 }
