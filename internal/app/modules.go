@@ -1,6 +1,7 @@
 package app
 
 import (
+	"storeops/internal/analytics"
 	"storeops/internal/audit"
 	"storeops/internal/catalog"
 	"storeops/internal/customer"
@@ -9,7 +10,9 @@ import (
 	"storeops/internal/ops"
 	"storeops/internal/order"
 	"storeops/internal/platform"
+	"storeops/internal/shop"
 	"storeops/internal/staff"
+	"storeops/internal/strategy"
 	"storeops/internal/traffic"
 )
 
@@ -22,8 +25,11 @@ var factories = []func(*module.Deps) (*module.Module, error){
 	inventory.Module,
 	order.Module,
 	traffic.Module,
+	shop.Module,
 	audit.Module,
 	staff.Module,
+	analytics.Module,
+	strategy.Module,
 }
 
 func buildModules(d *module.Deps) ([]*module.Module, error) {

@@ -10,6 +10,7 @@ import (
 	"storeops/internal/module"
 	"storeops/internal/platform"
 	"storeops/internal/store"
+	"storeops/internal/web"
 )
 
 //go:embed migrations
@@ -51,7 +52,22 @@ type Category struct {
 	StorageClass StorageClass `json:"storage_class"`
 }
 
-// Module registers the catalog.
+// Module registers the catalog: its tables, texts and the public catalog
+// API.
 func Module(d *module.Deps) (*module.Module, error) {
-	return &module.Module{Name: "catalog", Migrations: []store.Migrations{Migrations()}}, nil
+	h := &handlers{svc: NewService(d.DB, ServiceConfig{})}
+	return &module.Module{
+		Name:       "catalog",
+		Migrations: []store.Migrations{Migrations()},
+		Messages:   Texts,
+		Routes:     func(r *web.Router, _ *web.Renderer) { r.Add(h.routes()...) },
+	}, nil
+}
+
+// Texts are the catalog's messages (the storefront uses them too).
+var Texts = platform.Texts{
+	"kind.product":             {"商品", "product"},
+	"kind.category":            {"分类", "category"},
+	"kind.image":               {"图片", "image"},
+	"catalog.unknown_category": {"分类不存在", "is not a known category"},
 }
