@@ -233,7 +233,12 @@ func (r *Runner) ensurePositions(ctx context.Context) error {
 }
 
 func (r *Runner) loop(ctx context.Context, c *consumer) {
-	backoff := time.Duration(0)
+	// backoff grows while Handle fails. settle is the next quick re-poll
+	// after a wake-up that found nothing: on PostgreSQL a just-committed
+	// event stays invisible until older transactions (anywhere on the
+	// server) finish, so the runner looks again at 20ms, 40ms, … rather
+	// than sleeping a whole interval.
+	var backoff, settle time.Duration
 	for {
 		n, err := r.batch(ctx, c)
 		wait := r.cfg.Interval
@@ -242,13 +247,18 @@ func (r *Runner) loop(ctx context.Context, c *consumer) {
 			return
 		case err != nil:
 			backoff = min(max(2*backoff, r.cfg.Interval), maxBackoff)
-			wait = backoff
+			wait, settle = backoff, 0
 			r.log.Error("outbox consumer failed", "consumer", c.key, "err", err, "retry_in", wait)
 		case n == c.Batch:
 			backoff = 0
 			continue // more may be waiting
+		case n == 0 && settle > 0:
+			backoff, wait = 0, settle
+			if settle *= 2; settle >= r.cfg.Interval {
+				settle = 0
+			}
 		default:
-			backoff = 0
+			backoff, settle = 0, 0
 		}
 		t := time.NewTimer(wait)
 		select {
@@ -256,13 +266,19 @@ func (r *Runner) loop(ctx context.Context, c *consumer) {
 			t.Stop()
 			return
 		case <-c.wake:
+			t.Stop()
 			if err != nil {
 				// A failing consumer keeps its backoff.
-				<-t.C
+				select {
+				case <-ctx.Done():
+					return
+				case <-time.After(wait):
+				}
+			} else {
+				settle = 20 * time.Millisecond
 			}
 		case <-t.C:
 		}
-		t.Stop()
 	}
 }
 
