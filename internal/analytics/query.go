@@ -1,0 +1,247 @@
+package analytics
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"storeops/internal/platform"
+	"storeops/internal/store"
+)
+
+// countedSQL selects counted orders (order.Status.Counted); a test checks
+// it against every status.
+const countedSQL = `status NOT IN ('pending_payment', 'cancelled')`
+
+// shopDaySQL is the one dialect difference of the analytics queries: the
+// shop-zone calendar day (YYYY-MM-DD) of a UTC timestamp column.
+// PostgreSQL converts with the zone's rules; SQLite has no zone database,
+// so it adds the zone's current UTC offset, which is exact for zones
+// without daylight saving time (Asia/Shanghai has had none since 1991).
+func shopDaySQL(d store.Dialect, col string) string {
+	if d == store.Postgres {
+		return fmt.Sprintf(`to_char(%s AT TIME ZONE '%s', 'YYYY-MM-DD')`, col, platform.ShopZone.String())
+	}
+	_, offset := time.Now().In(platform.ShopZone).Zone()
+	return fmt.Sprintf(`strftime('%%Y-%%m-%%d', %s, '%+d seconds')`, col, offset)
+}
+
+// daily sums the counted orders of r per shop-zone day; days without
+// orders are present with zeros.
+func daily(ctx context.Context, tx *store.Tx, r Range) ([]Day, error) {
+	q := `SELECT ` + shopDaySQL(tx.Dialect, "placed_at") + ` AS day,
+		COALESCE(SUM(total), 0), COUNT(*), COALESCE(SUM(cost_total), 0), COALESCE(SUM(refunded_total), 0)
+		FROM orders
+		WHERE placed_at >= $1 AND placed_at < $2 AND ` + countedSQL + `
+		GROUP BY day`
+	rows, err := tx.QueryContext(ctx, q, r.From, r.To)
+	if err != nil {
+		return nil, fmt.Errorf("analytics: daily: %w", err)
+	}
+	defer rows.Close()
+	byDay := map[time.Time]Day{}
+	for rows.Next() {
+		var key string
+		var d Day
+		if err := rows.Scan(&key, &d.GMV, &d.Orders, &d.Cost, &d.Refunds); err != nil {
+			return nil, fmt.Errorf("analytics: daily: %w", err)
+		}
+		if d.Day, err = time.Parse(time.DateOnly, key); err != nil {
+			return nil, fmt.Errorf("analytics: daily: day %q: %w", key, err)
+		}
+		byDay[d.Day] = d
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("analytics: daily: %w", err)
+	}
+	days := r.Days()
+	out := make([]Day, len(days))
+	for i, day := range days {
+		out[i] = byDay[day]
+		out[i].Day = day
+	}
+	return out, nil
+}
+
+// customers counts the range's distinct customers, the new ones among them
+// (no counted order before the range) and the repeat ones (two or more
+// counted orders before the range's end). Both subqueries walk the
+// orders_customer index.
+func customers(ctx context.Context, tx *store.Tx, r Range) (total, fresh, repeat int64, err error) {
+	q := `SELECT COUNT(*),
+		COALESCE(SUM(CASE WHEN NOT EXISTS (SELECT 1 FROM orders p WHERE p.customer_id = c.customer_id AND p.placed_at < $1 AND p.` + countedSQL + `) THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN (SELECT COUNT(*) FROM orders p WHERE p.customer_id = c.customer_id AND p.placed_at < $2 AND p.` + countedSQL + `) >= 2 THEN 1 ELSE 0 END), 0)
+		FROM (SELECT DISTINCT customer_id FROM orders WHERE placed_at >= $1 AND placed_at < $2 AND ` + countedSQL + `) c`
+	if err = tx.QueryRowContext(ctx, q, r.From, r.To).Scan(&total, &fresh, &repeat); err != nil {
+		err = fmt.Errorf("analytics: customers: %w", err)
+	}
+	return
+}
+
+// lineSales sums the lines of the range's counted orders grouped by key
+// (a column of order_lines), largest sales first, ties by key; limit ≤ 0
+// means all. It also returns the sales of all lines.
+func lineSales(ctx context.Context, tx *store.Tx, r Range, key string, limit int) ([]lineGroup, platform.Money, error) {
+	q := `SELECT l.` + key + `, COALESCE(SUM(l.quantity), 0), COUNT(DISTINCT l.order_id), COALESCE(SUM(l.line_total), 0), MAX(l.title)
+		FROM order_lines l JOIN orders o ON o.id = l.order_id
+		WHERE o.placed_at >= $1 AND o.placed_at < $2 AND o.` + countedSQL + `
+		GROUP BY l.` + key
+	rows, err := tx.QueryContext(ctx, q, r.From, r.To)
+	if err != nil {
+		return nil, 0, fmt.Errorf("analytics: sales by %s: %w", key, err)
+	}
+	defer rows.Close()
+	var out []lineGroup
+	var all platform.Money
+	for rows.Next() {
+		var g lineGroup
+		if err := rows.Scan(&g.id, &g.quantity, &g.orders, &g.sales, &g.title); err != nil {
+			return nil, 0, fmt.Errorf("analytics: sales by %s: %w", key, err)
+		}
+		all += g.sales
+		out = append(out, g)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("analytics: sales by %s: %w", key, err)
+	}
+	// Ranking in Go keeps the tie order identical on both databases.
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].sales != out[j].sales {
+			return out[i].sales > out[j].sales
+		}
+		return out[i].id < out[j].id
+	})
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
+	return out, all, nil
+}
+
+type lineGroup struct {
+	id       platform.ID
+	quantity int64
+	orders   int64
+	sales    platform.Money
+	title    string
+}
+
+// topProducts ranks products by line sales; the title is the catalog's
+// current one, or the last snapshot on the lines when the product is gone.
+func topProducts(ctx context.Context, tx *store.Tx, r Range, limit int) ([]ProductSales, error) {
+	groups, all, err := lineSales(ctx, tx, r, "product_id", limit)
+	if err != nil {
+		return nil, err
+	}
+	titles, err := names(ctx, tx, `SELECT id, title FROM products WHERE id IN `, groups)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ProductSales, len(groups))
+	for i, g := range groups {
+		t, ok := titles[g.id]
+		if !ok {
+			t = g.title
+		}
+		out[i] = ProductSales{ProductID: g.id, Title: t, Quantity: g.quantity, Orders: g.orders, Sales: g.sales, ShareBP: RatioBP(int64(g.sales), int64(all))}
+	}
+	return out, nil
+}
+
+// topCategories ranks the categories goods were sold under; the name is
+// the category's path from the root ("生鲜 / 水果").
+func topCategories(ctx context.Context, tx *store.Tx, r Range, lang platform.Lang, limit int) ([]CategorySales, error) {
+	groups, all, err := lineSales(ctx, tx, r, "category_id", limit)
+	if err != nil {
+		return nil, err
+	}
+	paths, err := categoryPaths(ctx, tx, lang)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]CategorySales, len(groups))
+	for i, g := range groups {
+		name, ok := paths[g.id]
+		if !ok {
+			name = "#" + g.id.String()
+		}
+		out[i] = CategorySales{CategoryID: g.id, Name: name, Quantity: g.quantity, Orders: g.orders, Sales: g.sales, ShareBP: RatioBP(int64(g.sales), int64(all))}
+	}
+	return out, nil
+}
+
+// names reads id → text for the groups' ids with query (which ends in
+// "WHERE id IN ").
+func names(ctx context.Context, tx *store.Tx, query string, groups []lineGroup) (map[platform.ID]string, error) {
+	out := map[platform.ID]string{}
+	if len(groups) == 0 {
+		return out, nil
+	}
+	ph := make([]string, len(groups))
+	args := make([]any, len(groups))
+	for i, g := range groups {
+		ph[i] = fmt.Sprintf("$%d", i+1)
+		args[i] = int64(g.id)
+	}
+	rows, err := tx.QueryContext(ctx, query+"("+strings.Join(ph, ", ")+")", args...)
+	if err != nil {
+		return nil, fmt.Errorf("analytics: names: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id platform.ID
+		var s string
+		if err := rows.Scan(&id, &s); err != nil {
+			return nil, fmt.Errorf("analytics: names: %w", err)
+		}
+		out[id] = s
+	}
+	return out, rows.Err()
+}
+
+// categoryPaths names every category by its path from the root, in lang
+// (the English name when there is one).
+func categoryPaths(ctx context.Context, tx *store.Tx, lang platform.Lang) (map[platform.ID]string, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT id, parent_id, name, name_en FROM categories`)
+	if err != nil {
+		return nil, fmt.Errorf("analytics: categories: %w", err)
+	}
+	defer rows.Close()
+	type cat struct {
+		parent *int64
+		name   string
+	}
+	cats := map[platform.ID]cat{}
+	for rows.Next() {
+		var id platform.ID
+		var c cat
+		var en string
+		if err := rows.Scan(&id, &c.parent, &c.name, &en); err != nil {
+			return nil, fmt.Errorf("analytics: categories: %w", err)
+		}
+		if lang == platform.EN && en != "" {
+			c.name = en
+		}
+		cats[id] = c
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("analytics: categories: %w", err)
+	}
+	out := make(map[platform.ID]string, len(cats))
+	for id := range cats {
+		var parts []string
+		cur, ok := id, true
+		for depth := 0; ok && depth < 16; depth++ {
+			c := cats[cur]
+			parts = append([]string{c.name}, parts...)
+			if c.parent == nil {
+				break
+			}
+			cur = platform.ID(*c.parent)
+			_, ok = cats[cur]
+		}
+		out[id] = strings.Join(parts, " / ")
+	}
+	return out, nil
+}
