@@ -1,0 +1,206 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// sqliteMaxVars is SQLite's bound on the parameters of one statement.
+const sqliteMaxVars = 32766
+
+// Loader appends many rows to tables inside one transaction, for the demo
+// shop and imports: multi-row INSERT statements (prepared once per table
+// and batch size) on SQLite's single writer, COPY on PostgreSQL. It is
+// not for everyday writes: there is no retry, and rows must not conflict.
+type Loader struct {
+	ctx     context.Context
+	dialect Dialect
+	sqlTx   *sql.Tx
+	pgTx    pgx.Tx
+	batches []*Batch
+}
+
+// Batch buffers rows for one table of a Loader and writes them when full.
+type Batch struct {
+	l     *Loader
+	table string
+	cols  []string
+	per   int   // rows per statement or COPY
+	buf   []any // per*len(cols) values
+	n     int   // rows buffered
+	total int64
+	stmt  *sql.Stmt
+}
+
+// Load runs fn with a Loader in one write transaction and commits it once
+// every batch has been flushed. An error from fn rolls everything back.
+func (db *DB) Load(ctx context.Context, fn func(l *Loader) error) (err error) {
+	l := &Loader{ctx: ctx, dialect: db.Dialect}
+	if db.Dialect == Postgres {
+		tx, berr := db.Pool.Begin(ctx)
+		if berr != nil {
+			return fmt.Errorf("store: load: begin: %w", berr)
+		}
+		defer func() {
+			if err != nil {
+				_ = tx.Rollback(context.Background())
+			}
+		}()
+		// A bulk load is re-runnable; waiting for the WAL flush per
+		// commit buys nothing.
+		if _, err = tx.Exec(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
+			return fmt.Errorf("store: load: %w", err)
+		}
+		l.pgTx = tx
+	} else {
+		tx, berr := db.W.BeginTx(ctx, nil)
+		if berr != nil {
+			return fmt.Errorf("store: load: begin: %w", berr)
+		}
+		defer func() {
+			if err != nil {
+				_ = tx.Rollback()
+			}
+		}()
+		l.sqlTx = tx
+	}
+	if err = fn(l); err != nil {
+		return err
+	}
+	for _, b := range l.batches {
+		if err = b.Flush(); err != nil {
+			return err
+		}
+		if b.stmt != nil {
+			b.stmt.Close()
+		}
+	}
+	if l.pgTx != nil {
+		err = l.pgTx.Commit(ctx)
+	} else {
+		err = l.sqlTx.Commit()
+	}
+	if err != nil {
+		return fmt.Errorf("store: load: commit: %w", err)
+	}
+	return nil
+}
+
+// Exec runs one statement in the load's transaction (a delete before a
+// reload, say).
+func (l *Loader) Exec(query string, args ...any) error {
+	var err error
+	if l.pgTx != nil {
+		_, err = l.pgTx.Exec(l.ctx, query, args...)
+	} else {
+		_, err = l.sqlTx.ExecContext(l.ctx, query, args...)
+	}
+	return err
+}
+
+// Into returns a batch of rows for table with the given columns. Values
+// are passed to Add in column order: int64, int, string, bool, []byte,
+// time.Time (UTC, see Time), or nil for NULL.
+func (l *Loader) Into(table string, cols ...string) *Batch {
+	per := 5000
+	if l.dialect == SQLite {
+		// Larger statements bind no faster; 32766 variables is the ceiling.
+		per = min(sqliteMaxVars/len(cols), 500)
+	}
+	b := &Batch{l: l, table: table, cols: cols, per: per, buf: make([]any, per*len(cols))}
+	l.batches = append(l.batches, b)
+	return b
+}
+
+// Add buffers one row, writing the batch when it is full.
+func (b *Batch) Add(vals ...any) error {
+	if len(vals) != len(b.cols) {
+		return fmt.Errorf("store: load %s: %d values for %d columns", b.table, len(vals), len(b.cols))
+	}
+	copy(b.buf[b.n*len(b.cols):], vals)
+	b.n++
+	if b.n == b.per {
+		return b.Flush()
+	}
+	return nil
+}
+
+// Rows is how many rows the batch has taken so far.
+func (b *Batch) Rows() int64 { return b.total + int64(b.n) }
+
+// Flush writes the buffered rows.
+func (b *Batch) Flush() error {
+	if b.n == 0 {
+		return nil
+	}
+	var err error
+	if b.l.pgTx != nil {
+		err = b.copyPG()
+	} else {
+		err = b.insertSQLite()
+	}
+	if err != nil {
+		return fmt.Errorf("store: load %s: %w", b.table, err)
+	}
+	b.total += int64(b.n)
+	clear(b.buf[:b.n*len(b.cols)])
+	b.n = 0
+	return nil
+}
+
+func (b *Batch) insertSQLite() error {
+	args := b.buf[:b.n*len(b.cols)]
+	if b.n == b.per {
+		if b.stmt == nil {
+			st, err := b.l.sqlTx.PrepareContext(b.l.ctx, b.insertSQL(b.per))
+			if err != nil {
+				return err
+			}
+			b.stmt = st
+		}
+		_, err := b.stmt.ExecContext(b.l.ctx, args...)
+		return err
+	}
+	_, err := b.l.sqlTx.ExecContext(b.l.ctx, b.insertSQL(b.n), args...)
+	return err
+}
+
+// insertSQL is INSERT INTO t (a, b) VALUES (?, ?), (?, ?)… for rows rows.
+func (b *Batch) insertSQL(rows int) string {
+	var s strings.Builder
+	s.Grow(32 + rows*(len(b.cols)*2+3))
+	s.WriteString("INSERT INTO ")
+	s.WriteString(b.table)
+	s.WriteString(" (")
+	s.WriteString(strings.Join(b.cols, ", "))
+	s.WriteString(") VALUES ")
+	tuple := "(" + strings.TrimSuffix(strings.Repeat("?,", len(b.cols)), ",") + ")"
+	for i := range rows {
+		if i > 0 {
+			s.WriteByte(',')
+		}
+		s.WriteString(tuple)
+	}
+	return s.String()
+}
+
+func (b *Batch) copyPG() error {
+	w := len(b.cols)
+	rows := make([][]any, b.n)
+	for i := range rows {
+		rows[i] = b.buf[i*w : (i+1)*w]
+	}
+	n, err := b.l.pgTx.CopyFrom(b.l.ctx, pgx.Identifier{b.table}, b.cols, pgx.CopyFromRows(rows))
+	if err != nil {
+		return err
+	}
+	if int(n) != b.n {
+		return errors.New("short copy")
+	}
+	return nil
+}
