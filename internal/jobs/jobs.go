@@ -137,9 +137,10 @@ func (q *Queue) Start(ctx context.Context) error {
 }
 
 // Stop shuts down gracefully: no new jobs are fetched and running jobs may
-// finish until ctx is done. Jobs still running then have their contexts
-// cancelled (they return to the queue if they ignore it and are rescued
-// later), and Stop returns ctx's error.
+// finish. After 10 seconds, or when ctx is done if sooner, the contexts of
+// jobs still running are cancelled; a job that returns an error then is
+// retried later, and one that never returns is rescued after River's
+// stuck-job timeout. Stop returns ctx's error if ctx ended first.
 func (q *Queue) Stop(ctx context.Context) error {
 	if !q.working {
 		return nil

@@ -16,6 +16,8 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
+	"storeops/internal/outbox"
+	"storeops/internal/platform"
 	"storeops/internal/store"
 	"storeops/internal/store/storetest"
 )
@@ -331,5 +333,32 @@ func TestPeriodicJobRuns(t *testing.T) {
 		})
 		waitFor(t, "three periodic runs", func() bool { return w.count() >= 3 })
 		rec.check(t)
+	})
+}
+
+// The outbox retention job prunes events nobody needs any more.
+func TestOutboxRetentionJob(t *testing.T) {
+	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	clock := platform.NewFixedClock(t0)
+	cfg := storetest.Config{Sets: []store.Migrations{Migrations(), outbox.Migrations()}, Clock: clock}
+	storetest.Each(t, cfg, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		clock.Set(t0)
+		err := db.Write(ctx, func(tx *store.Tx) error {
+			return outbox.Publish(ctx, tx, outbox.Event{Topic: "order.placed", Key: "1"})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		clock.Advance(30 * 24 * time.Hour)
+		workers := river.NewWorkers()
+		periodic := OutboxRetention(workers, db, 7)
+		q := startQueue(t, db, slog.New(&logRecorder{}), Config{Workers: workers, Periodic: []*river.PeriodicJob{periodic}})
+		if _, err := q.Insert(ctx, OutboxPruneArgs{KeepDays: 7}, nil); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, "pruned outbox", func() bool {
+			return storetest.Count(t, db, `SELECT COUNT(*) FROM outbox_events`) == 0
+		})
 	})
 }

@@ -48,7 +48,8 @@ type Event struct {
 	Topic string `json:"topic"`
 	// Key is the aggregate's id, so a consumer can group or deduplicate.
 	Key string `json:"key"`
-	// Payload is the event's JSON body; empty means {}.
+	// Payload is the event's JSON body; empty means {}. PostgreSQL stores
+	// it as JSONB, so consumers get it back normalised (spacing, key order).
 	Payload json.RawMessage `json:"payload"`
 	// At is the publishing transaction's now, set by Publish.
 	At time.Time `json:"at"`

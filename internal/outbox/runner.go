@@ -113,6 +113,9 @@ func (r *Runner) Add(c Consumer) error {
 	}
 	key := c.Name
 	if c.PerNode {
+		if r.cfg.Node == "" {
+			return fmt.Errorf("outbox: add %s: per-node consumer but no node name (lease the node first or set RunnerConfig.Node)", c.Name)
+		}
 		key = c.Name + "@" + r.cfg.Node
 	}
 	for _, o := range r.cons {
