@@ -164,7 +164,9 @@ func proveBesideWriters(t *testing.T, db *store.DB, pollOnly bool) {
 		t.Errorf("store retried %v transactions (busy or serialization failures)", r)
 	}
 	rec.check(t)
-	t.Logf("%d jobs and %d domain writes, no busy, no retry", jobs, written.Load())
+	ws := db.W.Stats()
+	t.Logf("%d jobs and %d domain writes, no busy, no retry; writer pool: max open %d, waited %d times, %v in total",
+		jobs, written.Load(), ws.MaxOpenConnections, ws.WaitCount, ws.WaitDuration)
 }
 
 // storeRetries reads the store's retry counter from the default registry.
