@@ -2,9 +2,9 @@ package outbox
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -17,12 +17,14 @@ import (
 // Consumer follows the log from its own position.
 //
 // A cluster consumer (PerNode false) handles each event once per cluster:
-// on PostgreSQL a node claims the consumer by locking its position row
-// (SELECT … FOR UPDATE SKIP LOCKED) in a transaction that stays open while
-// Handle runs and that also advances the position, so two nodes never
-// handle the same consumer at once and a node that dies mid-batch releases
-// the lock with its connection. On SQLite one process owns the database and
-// the runner's single goroutine per consumer is the claim.
+// on PostgreSQL a node claims the consumer with a transaction-level
+// advisory lock (pg_try_advisory_xact_lock, skipped when another node
+// holds it) in a transaction that stays open while Handle runs and that
+// also advances the position, so two nodes never handle the same consumer
+// at once and a node that dies mid-batch releases the claim with its
+// connection. The claim holds one pool connection during Handle; Handle's
+// own writes use others. On SQLite one process owns the database and the
+// runner's single goroutine per consumer is the claim.
 //
 // A per-node consumer (PerNode true) handles every event on every node (a
 // node-local search index); its position is kept per node name.
@@ -315,7 +317,7 @@ func (r *Runner) batch(ctx context.Context, c *consumer) (int, error) {
 }
 
 // skipLocked narrows an update of a position row to one no other
-// transaction holds, on PostgreSQL.
+// transaction is updating, on PostgreSQL, so a touch never waits.
 func skipLocked(d store.Dialect) string {
 	if d == store.Postgres {
 		return ` AND consumer IN (SELECT consumer FROM outbox_positions WHERE consumer = $2 FOR UPDATE SKIP LOCKED)`
@@ -323,22 +325,32 @@ func skipLocked(d store.Dialect) string {
 	return ""
 }
 
-// lockedBatch claims a cluster consumer on PostgreSQL with a row lock held
-// through Handle and advances it in the same transaction.
+// lockedBatch claims a cluster consumer on PostgreSQL and advances it in
+// the claiming transaction. The claim is a transaction-level advisory lock
+// on the consumer, not a row lock: locking a row would give the
+// transaction an xid while Handle runs and hold back pg_snapshot_xmin, and
+// with it every outbox reader on the server. The transaction gets an xid
+// only at the final UPDATE, just before it commits. Every writer of a
+// cluster consumer's position holds the lock, so the position read here
+// stays current until that UPDATE.
 func (r *Runner) lockedBatch(ctx context.Context, c *consumer) (int, error) {
 	tx, err := r.db.W.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, fmt.Errorf("outbox: %s: begin: %w", c.key, err)
 	}
 	defer tx.Rollback()
-	var pos Position
-	err = tx.QueryRowContext(ctx, `SELECT txid, event_id FROM outbox_positions WHERE consumer = $1 FOR UPDATE SKIP LOCKED`, c.key).
-		Scan(&pos.TxID, &pos.ID)
-	if errors.Is(err, sql.ErrNoRows) {
+	var claimed bool
+	if err := tx.QueryRowContext(ctx, `SELECT pg_try_advisory_xact_lock($1)`, lockKey(c.key)).Scan(&claimed); err != nil {
+		return 0, fmt.Errorf("outbox: %s: claim: %w", c.key, err)
+	}
+	if !claimed {
 		return 0, nil // another node is on it
 	}
+	var pos Position
+	err = tx.QueryRowContext(ctx, `SELECT txid, event_id FROM outbox_positions WHERE consumer = $1`, c.key).
+		Scan(&pos.TxID, &pos.ID)
 	if err != nil {
-		return 0, fmt.Errorf("outbox: %s: claim: %w", c.key, err)
+		return 0, fmt.Errorf("outbox: %s: position: %w", c.key, err)
 	}
 	events, err := readEvents(ctx, tx, r.db.Dialect, pos, c.Topics, c.Batch)
 	if err != nil {
@@ -467,4 +479,13 @@ func readEvents(ctx context.Context, q store.Querier, d store.Dialect, pos Posit
 		return nil, fmt.Errorf("read events: %w", err)
 	}
 	return out, nil
+}
+
+// lockKey is the advisory lock id of a consumer: FNV-1a of its key in a
+// namespace of its own.
+func lockKey(key string) int64 {
+	h := fnv.New64a()
+	h.Write([]byte("storeops/outbox/"))
+	h.Write([]byte(key))
+	return int64(h.Sum64())
 }
