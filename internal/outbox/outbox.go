@@ -11,6 +11,13 @@
 // transactions that could precede it have finished. On SQLite the single
 // writer commits in id order; txid is 0 and the order is the id.
 //
+// The price on PostgreSQL: transaction ids are server-wide, so an event
+// waits until every transaction that began writing before it, in any
+// database on the server, has ended. A long write transaction (a bulk
+// import, a session idle in transaction) delays every consumer until it
+// ends; Lag and storeops_outbox_lag_seconds show it. Keep write
+// transactions short and set idle_in_transaction_session_timeout.
+//
 // Delivery is at least once: a consumer's position advances only after its
 // Handle returns nil, and a crash in between delivers the batch again.
 // Handlers must therefore be idempotent (upserts, unique keys, "already
