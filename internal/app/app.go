@@ -19,6 +19,7 @@ import (
 	"storeops/internal/idempotency"
 	"storeops/internal/jobs"
 	"storeops/internal/module"
+	"storeops/internal/outbox"
 	"storeops/internal/platform"
 	"storeops/internal/store"
 	"storeops/internal/web"
@@ -54,6 +55,7 @@ type App struct {
 	Registry *prometheus.Registry
 	Deps     *module.Deps
 	Jobs     *jobs.Queue
+	Outbox   *outbox.Runner
 
 	ready    atomic.Bool
 	starters []starter
@@ -102,6 +104,9 @@ func Build(ctx context.Context, cfg Config, db *store.DB) (*App, error) {
 	if err := a.buildJobs(); err != nil {
 		return nil, err
 	}
+	if err := a.buildOutbox(); err != nil {
+		return nil, err
+	}
 	if err := a.buildHTTP(); err != nil {
 		return nil, err
 	}
@@ -141,6 +146,7 @@ func (a *App) buildJobs() error {
 		}
 		periodic = append(periodic, m.Periodic...)
 	}
+	periodic = append(periodic, jobs.OutboxRetention(workers, a.DB, outboxKeepDays))
 	q, err := jobs.New(a.DB, a.Config.Log, jobs.Config{Workers: workers, Periodic: periodic, DisableWorking: a.Config.InsertOnly})
 	if err != nil {
 		return err
@@ -153,6 +159,35 @@ func (a *App) buildJobs() error {
 		stop: func(ctx context.Context) {
 			if err := q.Stop(ctx); err != nil {
 				a.Config.Log.Warn("job queue stop", "err", err)
+			}
+		},
+	})
+	return nil
+}
+
+// outboxKeepDays is how long consumed events stay in the log.
+const outboxKeepDays = 30
+
+// buildOutbox makes this node's outbox runner with every module's
+// consumers. It starts after the job queue (consumers may enqueue jobs)
+// and stops before it.
+func (a *App) buildOutbox() error {
+	r := outbox.NewRunner(a.DB, a.Config.Log, outbox.RunnerConfig{})
+	for _, m := range a.Modules {
+		for _, c := range m.Consumers {
+			if err := r.Add(c); err != nil {
+				return err
+			}
+		}
+	}
+	a.Outbox = r
+	a.Deps.Outbox = r
+	a.Registry.MustRegister(r.Collector())
+	a.starters = append(a.starters, starter{
+		start: r.Start,
+		stop: func(ctx context.Context) {
+			if err := r.Stop(ctx); err != nil {
+				a.Config.Log.Warn("outbox stop", "err", err)
 			}
 		},
 	})

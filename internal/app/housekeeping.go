@@ -8,15 +8,16 @@ import (
 
 	"storeops/internal/idempotency"
 	"storeops/internal/module"
+	"storeops/internal/outbox"
 	"storeops/internal/store"
 )
 
-// platformModule holds the platform's own tables and chores: stored
-// Idempotency-Key responses and their hourly purge.
+// platformModule holds the platform's own tables and chores: the outbox
+// log, stored Idempotency-Key responses and their hourly purge.
 func platformModule(d *module.Deps) (*module.Module, error) {
 	return &module.Module{
 		Name:       "platform",
-		Migrations: []store.Migrations{idempotency.Migrations()},
+		Migrations: []store.Migrations{outbox.Migrations(), idempotency.Migrations()},
 		Workers: func(w *river.Workers) {
 			river.AddWorker(w, &housekeepingWorker{d: d})
 		},

@@ -14,6 +14,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"storeops/internal/jobs"
+	"storeops/internal/outbox"
 	"storeops/internal/platform"
 	"storeops/internal/store"
 	"storeops/internal/web"
@@ -41,6 +42,9 @@ type Module struct {
 	Workers func(w *river.Workers)
 	// Periodic jobs the queue's leader schedules.
 	Periodic []*river.PeriodicJob
+	// Consumers follow the outbox: cluster consumers run on one node at a
+	// time, per-node consumers on every node.
+	Consumers []outbox.Consumer
 	// Collectors export the domain's Prometheus metrics.
 	Collectors []prometheus.Collector
 	// FirstRun prepares an empty shop on start (the staff domain creates
@@ -92,4 +96,7 @@ type Deps struct {
 	// Jobs is the job queue; insert jobs in the same transaction as the
 	// change that needs them (Jobs.InsertTx).
 	Jobs *jobs.Queue
+	// Outbox runs the consumers; publish events with outbox.Publish in
+	// the transaction of the change.
+	Outbox *outbox.Runner
 }
