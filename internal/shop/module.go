@@ -44,6 +44,7 @@ type handlers struct {
 	svc     *catalog.Service
 	tracker *traffic.Tracker
 	rd      *web.Renderer
+	pages   pageCache
 }
 
 var texts = platform.Texts{

@@ -36,5 +36,17 @@ func (h *handlers) product(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	h.tracker.Visit(w, r, traffic.ProductView, p.ID, customerOf(r))
-	return h.page(w, r, "shop/product", data)
+	cacheable := !signedIn(r) && r.Header.Get("HX-Request") == ""
+	key := pageKey{id: p.ID, lang: web.LangOf(r)}
+	if cacheable {
+		if page, ok := h.pages.get(key, p); ok {
+			return page.send(w, r)
+		}
+	}
+	page, err := h.render(w, r, "shop/product", data)
+	if err == nil && cacheable && page != nil {
+		page.src = p
+		h.pages.put(key, page)
+	}
+	return err
 }
