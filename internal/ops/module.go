@@ -12,6 +12,7 @@ import (
 
 	"storeops/internal/jobs"
 	"storeops/internal/module"
+	"storeops/internal/outbox"
 	"storeops/internal/platform"
 	"storeops/internal/web"
 )
@@ -41,11 +42,14 @@ func Module(d *module.Deps) (*module.Module, error) {
 		Messages: texts,
 		Menu: []web.MenuItem{
 			{Section: "nav.system", Label: "ops.nav.jobs", Path: "/console/system/jobs", Perm: PermView, Order: 900},
+			{Section: "nav.system", Label: "ops.nav.outbox", Path: "/console/system/outbox", Perm: PermView, Order: 901},
 		},
 		Templates: tpl,
 		Routes: func(r *web.Router, rd *web.Renderer) {
 			r.Add(web.Route{Method: http.MethodGet, Path: "/console/system/jobs", Surface: web.Console, Perm: PermView,
 				Handler: func(w http.ResponseWriter, req *http.Request) error { return s.jobsPage(w, req, rd) }})
+			r.Add(web.Route{Method: http.MethodGet, Path: "/console/system/outbox", Surface: web.Console, Perm: PermView,
+				Handler: func(w http.ResponseWriter, req *http.Request) error { return s.outboxPage(w, req, rd) }})
 		},
 	}, nil
 }
@@ -93,7 +97,34 @@ func (s *service) jobsPage(w http.ResponseWriter, r *http.Request, rd *web.Rende
 	return rd.Render(w, r, http.StatusOK, "ops/jobs", page)
 }
 
+// OutboxPage is the data of the outbox page.
+type OutboxPage struct {
+	Consumers []outbox.ConsumerLag
+	Stalled   time.Duration
+}
+
+// stalledAfter marks a consumer whose oldest unread event waited longer.
+const stalledAfter = time.Minute
+
+func (s *service) outboxPage(w http.ResponseWriter, r *http.Request, rd *web.Renderer) error {
+	lags, err := s.d.Outbox.Lag(r.Context())
+	if err != nil {
+		return err
+	}
+	return rd.Render(w, r, http.StatusOK, "ops/outbox", OutboxPage{Consumers: lags, Stalled: stalledAfter})
+}
+
 var texts = platform.Texts{
+	"ops.outbox.title":    {"事件流（Outbox）消费进度", "Outbox consumers"},
+	"ops.outbox.help":     {"领域事件与业务变更在同一事务中写入事件流；每个消费者记录自己的位置。积压持续增长说明消费者出错或过慢。", "Domain events are written to the outbox in the same transaction as the change; each consumer keeps its own position. A growing backlog means a consumer is failing or slow."},
+	"ops.outbox.consumer": {"消费者", "Consumer"},
+	"ops.outbox.position": {"位置", "Position"},
+	"ops.outbox.behind":   {"积压事件", "Events behind"},
+	"ops.outbox.oldest":   {"最早未处理事件已等待", "Oldest unread waited"},
+	"ops.outbox.seen":     {"最近活动", "Last active"},
+	"ops.outbox.none":     {"尚无消费者登记", "No consumer has registered yet"},
+	"ops.outbox.ok":       {"正常", "OK"},
+	"ops.outbox.stalled":  {"滞后", "Lagging"},
 	"ops.nav.jobs":        {"任务队列", "Job queue"},
 	"ops.nav.outbox":      {"事件流", "Outbox"},
 	"ops.jobs.title":      {"后台任务队列", "Background job queue"},
