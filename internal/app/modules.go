@@ -5,6 +5,7 @@ import (
 	"storeops/internal/audit"
 	"storeops/internal/catalog"
 	"storeops/internal/customer"
+	"storeops/internal/demo"
 	"storeops/internal/inventory"
 	"storeops/internal/module"
 	"storeops/internal/ops"
@@ -30,6 +31,7 @@ var factories = []func(*module.Deps) (*module.Module, error){
 	staff.Module,
 	analytics.Module,
 	strategy.Module,
+	demo.Module,
 }
 
 func buildModules(d *module.Deps) ([]*module.Module, error) {

@@ -60,6 +60,7 @@ func Module(d *module.Deps) (*module.Module, error) {
 		Name:       "catalog",
 		Migrations: []store.Migrations{Migrations()},
 		Messages:   Texts,
+		Demo:       []module.DemoStep{DemoStep()},
 		Routes:     func(r *web.Router, _ *web.Renderer) { r.Add(h.routes()...) },
 	}, nil
 }

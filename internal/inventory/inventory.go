@@ -21,5 +21,5 @@ func Migrations() store.Migrations {
 
 // Module registers inventory.
 func Module(d *module.Deps) (*module.Module, error) {
-	return &module.Module{Name: "inventory", Migrations: []store.Migrations{Migrations()}}, nil
+	return &module.Module{Name: "inventory", Migrations: []store.Migrations{Migrations()}, Demo: []module.DemoStep{DemoStep()}}, nil
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/riverqueue/river"
 
+	"storeops/internal/demo/demokit"
 	"storeops/internal/jobs"
 	"storeops/internal/outbox"
 	"storeops/internal/platform"
@@ -75,6 +76,13 @@ type DemoEnv struct {
 	Scale float64
 	AsOf  string
 	Log   *slog.Logger
+	// Shop is what the steps share: each fills in its part (catalog,
+	// customers…) for the later steps, and all draw their randomness and
+	// ids from it so a seed and as-of day give the same shop every time.
+	Shop *demokit.Shop
+	// Clear asks the step to delete the rows it generates instead (the
+	// generator runs steps in reverse order for "demo --replace").
+	Clear bool
 }
 
 // Deps are the services a module's constructor may keep. Jobs and the

@@ -44,5 +44,5 @@ func (s Status) Counted() bool { return s != PendingPayment && s != Cancelled }
 
 // Module registers orders.
 func Module(d *module.Deps) (*module.Module, error) {
-	return &module.Module{Name: "order", Migrations: []store.Migrations{Migrations()}}, nil
+	return &module.Module{Name: "order", Migrations: []store.Migrations{Migrations()}, Demo: []module.DemoStep{DemoStep()}}, nil
 }

@@ -99,3 +99,14 @@ func (g *IDGen) Next() ID {
 	}
 	return ID(g.lastMS<<(idNodeBits+idSeqBits) | g.node<<idSeqBits | g.seq)
 }
+
+// IDAt is the id a generator for node would make at t with sequence seq
+// (0..4095). Tools that must reproduce the same ids on every run (the demo
+// shop) compose them with it; t must not be before 2025-01-01 UTC.
+func IDAt(t time.Time, node, seq int) ID {
+	if node < 0 || node > MaxNode || seq < 0 || seq >= 1<<idSeqBits {
+		panic("platform: id part out of range")
+	}
+	ms := t.UnixMilli() - idEpoch
+	return ID(ms<<(idNodeBits+idSeqBits) | int64(node)<<idSeqBits | int64(seq))
+}
