@@ -7,12 +7,25 @@ import (
 
 	"storeops/internal/module"
 	"storeops/internal/platform"
+	"storeops/internal/store"
 	"storeops/internal/strategy"
 	"storeops/internal/web"
 )
 
 //go:embed templates
 var templatesFS embed.FS
+
+//go:embed migrations
+var migrationsFS embed.FS
+
+// Migrations are the reporting indexes on the order tables.
+func Migrations() store.Migrations {
+	sub, err := fs.Sub(migrationsFS, "migrations")
+	if err != nil {
+		panic(err)
+	}
+	return store.Migrations{Name: "analytics", FS: sub}
+}
 
 // PermView lets a staff user see sales figures: every role holds it.
 const PermView platform.Permission = "analytics.view"
@@ -29,7 +42,8 @@ func Module(d *module.Deps) (*module.Module, error) {
 	}
 	h := &handlers{svc: &Service{DB: d.DB, Targets: &strategy.Service{DB: d.DB}}, clock: d.Clock}
 	return &module.Module{
-		Name: "analytics",
+		Name:       "analytics",
+		Migrations: []store.Migrations{Migrations()},
 		Permissions: []platform.PermissionDef{{
 			Perm:  PermView,
 			Label: platform.Message{ZH: "查看经营数据（概览、目标）", EN: "View sales figures (overview, targets)"},

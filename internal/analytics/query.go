@@ -80,33 +80,56 @@ func customers(ctx context.Context, tx *store.Tx, r Range) (total, fresh, repeat
 	return
 }
 
-// lineSales sums the lines of the range's counted orders grouped by key
-// (a column of order_lines), largest sales first, ties by key; limit ≤ 0
-// means all. It also returns the sales of all lines.
-func lineSales(ctx context.Context, tx *store.Tx, r Range, key string, limit int) ([]lineGroup, platform.Money, error) {
-	q := `SELECT l.` + key + `, COALESCE(SUM(l.quantity), 0), COUNT(DISTINCT l.order_id), COALESCE(SUM(l.line_total), 0), MAX(l.title)
-		FROM order_lines l JOIN orders o ON o.id = l.order_id
-		WHERE o.placed_at >= $1 AND o.placed_at < $2 AND o.` + countedSQL + `
-		GROUP BY l.` + key
-	rows, err := tx.QueryContext(ctx, q, r.From, r.To)
+// lineSales ranks the products and the categories of the range's counted
+// orders by line sales, largest first, ties by id; limit ≤ 0 means all.
+// The lines are read once (through covering indexes on both tables) and
+// summed in Go, so both rankings and their distinct order counts come from
+// one pass.
+func lineSales(ctx context.Context, tx *store.Tx, r Range, limit int) (byProduct, byCategory []lineGroup, all platform.Money, err error) {
+	rows, err := tx.QueryContext(ctx, `SELECT l.order_id, l.product_id, l.category_id, l.quantity, l.line_total
+		FROM orders o JOIN order_lines l ON l.order_id = o.id
+		WHERE o.placed_at >= $1 AND o.placed_at < $2 AND o.`+countedSQL, r.From, r.To)
 	if err != nil {
-		return nil, 0, fmt.Errorf("analytics: sales by %s: %w", key, err)
+		return nil, nil, 0, fmt.Errorf("analytics: line sales: %w", err)
 	}
 	defer rows.Close()
-	var out []lineGroup
-	var all platform.Money
-	for rows.Next() {
-		var g lineGroup
-		if err := rows.Scan(&g.id, &g.quantity, &g.orders, &g.sales, &g.title); err != nil {
-			return nil, 0, fmt.Errorf("analytics: sales by %s: %w", key, err)
+	products, categories := map[platform.ID]*lineGroup{}, map[platform.ID]*lineGroup{}
+	add := func(m map[platform.ID]*lineGroup, id, orderID platform.ID, qty int64, total platform.Money) {
+		g := m[id]
+		if g == nil {
+			g = &lineGroup{id: id, seen: map[platform.ID]bool{}}
+			m[id] = g
 		}
-		all += g.sales
-		out = append(out, g)
+		g.quantity += qty
+		g.sales += total
+		if !g.seen[orderID] {
+			g.seen[orderID] = true
+			g.orders++
+		}
+	}
+	for rows.Next() {
+		var orderID, product, category platform.ID
+		var qty int64
+		var total platform.Money
+		if err := rows.Scan(&orderID, &product, &category, &qty, &total); err != nil {
+			return nil, nil, 0, fmt.Errorf("analytics: line sales: %w", err)
+		}
+		add(products, product, orderID, qty, total)
+		add(categories, category, orderID, qty, total)
+		all += total
 	}
 	if err := rows.Err(); err != nil {
-		return nil, 0, fmt.Errorf("analytics: sales by %s: %w", key, err)
+		return nil, nil, 0, fmt.Errorf("analytics: line sales: %w", err)
 	}
-	// Ranking in Go keeps the tie order identical on both databases.
+	return rank(products, limit), rank(categories, limit), all, nil
+}
+
+func rank(m map[platform.ID]*lineGroup, limit int) []lineGroup {
+	out := make([]lineGroup, 0, len(m))
+	for _, g := range m {
+		g.seen = nil
+		out = append(out, *g)
+	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].sales != out[j].sales {
 			return out[i].sales > out[j].sales
@@ -116,7 +139,7 @@ func lineSales(ctx context.Context, tx *store.Tx, r Range, key string, limit int
 	if limit > 0 && len(out) > limit {
 		out = out[:limit]
 	}
-	return out, all, nil
+	return out
 }
 
 type lineGroup struct {
@@ -124,16 +147,12 @@ type lineGroup struct {
 	quantity int64
 	orders   int64
 	sales    platform.Money
-	title    string
+	seen     map[platform.ID]bool
 }
 
-// topProducts ranks products by line sales; the title is the catalog's
-// current one, or the last snapshot on the lines when the product is gone.
-func topProducts(ctx context.Context, tx *store.Tx, r Range, limit int) ([]ProductSales, error) {
-	groups, all, err := lineSales(ctx, tx, r, "product_id", limit)
-	if err != nil {
-		return nil, err
-	}
+// topProducts names the ranked products with the catalog's current title
+// ("#id" when the product is gone).
+func topProducts(ctx context.Context, tx *store.Tx, groups []lineGroup, all platform.Money) ([]ProductSales, error) {
 	titles, err := names(ctx, tx, `SELECT id, title FROM products WHERE id IN `, groups)
 	if err != nil {
 		return nil, err
@@ -142,20 +161,16 @@ func topProducts(ctx context.Context, tx *store.Tx, r Range, limit int) ([]Produ
 	for i, g := range groups {
 		t, ok := titles[g.id]
 		if !ok {
-			t = g.title
+			t = "#" + g.id.String()
 		}
 		out[i] = ProductSales{ProductID: g.id, Title: t, Quantity: g.quantity, Orders: g.orders, Sales: g.sales, ShareBP: RatioBP(int64(g.sales), int64(all))}
 	}
 	return out, nil
 }
 
-// topCategories ranks the categories goods were sold under; the name is
-// the category's path from the root ("生鲜 / 水果").
-func topCategories(ctx context.Context, tx *store.Tx, r Range, lang platform.Lang, limit int) ([]CategorySales, error) {
-	groups, all, err := lineSales(ctx, tx, r, "category_id", limit)
-	if err != nil {
-		return nil, err
-	}
+// topCategories names the ranked categories by their path from the root
+// ("生鲜 / 水果").
+func topCategories(ctx context.Context, tx *store.Tx, groups []lineGroup, all platform.Money, lang platform.Lang) ([]CategorySales, error) {
 	paths, err := categoryPaths(ctx, tx, lang)
 	if err != nil {
 		return nil, err

@@ -80,10 +80,14 @@ func (s *Service) Overview(ctx context.Context, r Range, lang platform.Lang, top
 		if o.YoYF, o.YoYD, err = figures(ctx, tx, o.YoY); err != nil {
 			return err
 		}
-		if o.TopProducts, err = topProducts(ctx, tx, r, top); err != nil {
+		products, categories, all, err := lineSales(ctx, tx, r, top)
+		if err != nil {
 			return err
 		}
-		o.TopCategories, err = topCategories(ctx, tx, r, lang, top)
+		if o.TopProducts, err = topProducts(ctx, tx, products, all); err != nil {
+			return err
+		}
+		o.TopCategories, err = topCategories(ctx, tx, categories, all, lang)
 		return err
 	})
 	return o, err

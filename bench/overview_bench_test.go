@@ -1,0 +1,178 @@
+package bench
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"storeops/internal/analytics"
+	"storeops/internal/app"
+	"storeops/internal/platform"
+	"storeops/internal/store"
+	"storeops/internal/store/storetest"
+	"storeops/internal/strategy"
+)
+
+// overviewOrders is how many orders BenchmarkOverview generates over the
+// fourteen months before its clock: STOREOPS_BENCH_ORDERS when set, else
+// 50,000 (the demo shop at scale 1) for timed runs, and 2,000 when the run
+// counts iterations (-benchtime 20x: bench/run --smoke) or is -short, so
+// the smoke run stays seconds long.
+func overviewOrders() int {
+	if n, err := strconv.Atoi(os.Getenv("STOREOPS_BENCH_ORDERS")); err == nil && n > 0 {
+		return n
+	}
+	if f := flag.Lookup("test.benchtime"); testing.Short() || (f != nil && strings.HasSuffix(f.Value.String(), "x")) {
+		return 2000
+	}
+	return 50_000
+}
+
+// BenchmarkOverview measures the Overview's queries for the last 30 days
+// (with the previous 30 days, the same 30 days last year and the top 10
+// products and categories), and the progress of six targets (a month and
+// a quarter), against a baseline of one raw aggregate over the same 30
+// days of orders.
+func BenchmarkOverview(b *testing.B) {
+	sets, err := app.MigrationSets()
+	if err != nil {
+		b.Fatal(err)
+	}
+	clock := platform.NewFixedClock(time.Date(2026, 11, 25, 15, 30, 0, 0, platform.ShopZone))
+	n := overviewOrders()
+	for _, d := range storetest.Kinds(b) {
+		b.Run(string(d), func(b *testing.B) {
+			db := storetest.Open(b, d, storetest.Config{Sets: sets, Clock: clock})
+			start := time.Now()
+			seedOrders(b, db, clock.Now(), n)
+			b.Logf("%s: %d orders generated in %v", d, n, time.Since(start).Round(time.Millisecond))
+			ctx := context.Background()
+			// Statistics and the visibility map, as autovacuum and a
+			// long-running SQLite would have them.
+			stats := "ANALYZE"
+			if d == store.Postgres {
+				stats = "VACUUM ANALYZE orders, order_lines"
+			}
+			if _, err := db.W.ExecContext(ctx, stats); err != nil {
+				b.Fatal(err)
+			}
+			targets := &strategy.Service{DB: db}
+			for _, kind := range strategy.Kinds {
+				gmv, rate := int64(500_000_000), int64(3000)
+				err := targets.Apply(ctx, strategy.Change{Period: strategy.PeriodOf(kind, clock.Now()), Values: map[strategy.Metric]*int64{
+					strategy.GMV: &gmv, strategy.GrossProfit: &gmv, strategy.RepeatRate: &rate}}, nil)
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			sel, err := analytics.SelectRange(map[string][]string{"range": {"30d"}}, clock.Now())
+			if err != nil {
+				b.Fatal(err)
+			}
+			svc := &analytics.Service{DB: db, Targets: targets}
+			b.Run("baseline", func(b *testing.B) {
+				for b.Loop() {
+					var gmv, orders int64
+					err := db.R.QueryRowContext(ctx, `SELECT COALESCE(SUM(total), 0), COUNT(*) FROM orders WHERE placed_at >= $1 AND placed_at < $2`,
+						sel.Range.From, sel.Range.To).Scan(&gmv, &orders)
+					if err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+			b.Run("overview30d", func(b *testing.B) {
+				for b.Loop() {
+					if _, err := svc.Overview(ctx, sel.Range, platform.ZH, analytics.TopN); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+			b.Run("targets", func(b *testing.B) {
+				for b.Loop() {
+					if _, err := svc.TargetProgress(ctx, clock.Now()); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		})
+	}
+}
+
+// seedOrders writes n orders with one to three lines each over the
+// fourteen months before now, from 40 products in 8 categories and
+// n/5 customers.
+func seedOrders(b *testing.B, db *store.DB, now time.Time, n int) {
+	ctx := context.Background()
+	rng := rand.New(rand.NewPCG(1, 2))
+	const nProducts, nCats = 40, 8
+	err := db.Write(ctx, func(tx *store.Tx) error {
+		var cats, products, prices []int64
+		for i := range nCats {
+			id := int64(tx.NewID())
+			if _, err := tx.ExecContext(ctx, `INSERT INTO categories (id, slug, name, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)`,
+				id, fmt.Sprintf("bench-%d", i), fmt.Sprintf("类目%d", i), tx.Now); err != nil {
+				return err
+			}
+			cats = append(cats, id)
+		}
+		for i := range nProducts {
+			id := int64(tx.NewID())
+			if _, err := tx.ExecContext(ctx, `INSERT INTO products (id, category_id, title, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)`,
+				id, cats[i%nCats], fmt.Sprintf("商品%d", i), tx.Now); err != nil {
+				return err
+			}
+			products = append(products, id)
+			prices = append(prices, int64(500+rng.IntN(30000)))
+		}
+		from := now.AddDate(0, -14, 0)
+		span := int64(now.Sub(from))
+		customers := max(n/5, 1)
+		for i := range n {
+			placed := store.Time(from.Add(time.Duration(rng.Int64N(span))))
+			status := "completed"
+			switch rng.IntN(10) {
+			case 0:
+				status = "cancelled"
+			case 1:
+				status = "pending_payment"
+			case 2:
+				status = "shipped"
+			}
+			id := int64(tx.NewID())
+			lines := 1 + rng.IntN(3)
+			var total int64
+			type line struct{ p, q int }
+			ls := make([]line, lines)
+			for j := range ls {
+				ls[j] = line{rng.IntN(nProducts), 1 + rng.IntN(2)}
+				total += prices[ls[j].p] * int64(ls[j].q)
+			}
+			var refunded int64
+			if rng.IntN(20) == 0 {
+				refunded = total / 2
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO orders (id, order_no, customer_id, status, items_total, total, cost_total, refunded_total, item_count, placed_at, created_at, updated_at)
+				VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8, $9, $9, $9)`,
+				id, fmt.Sprintf("B%09d", i), int64(1+rng.IntN(customers)), status, total, total*6/10, refunded, lines, placed); err != nil {
+				return err
+			}
+			for _, l := range ls {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO order_lines (id, order_id, product_id, sku_id, category_id, title, quantity, unit_price, line_total, unit_cost)
+					VALUES ($1, $2, $3, $3, $4, 'x', $5, $6, $7, $8)`,
+					int64(tx.NewID()), id, products[l.p], cats[l.p%nCats], l.q, prices[l.p], prices[l.p]*int64(l.q), prices[l.p]*6/10); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+}
