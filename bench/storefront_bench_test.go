@@ -15,7 +15,7 @@ import (
 
 	"storeops/internal/app"
 	"storeops/internal/app/apptest"
-	"storeops/internal/catalog/catalogtest"
+	"storeops/internal/demo"
 	"storeops/internal/platform"
 	"storeops/internal/store/storetest"
 	"storeops/internal/web"
@@ -27,8 +27,9 @@ const storefrontConns = 64
 
 const shopperUA = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1"
 
-// BenchmarkStorefrontProduct measures the storefront product page (catalog
-// read, template, visit tracking, gzip) under 64 concurrent shoppers over
+// BenchmarkStorefrontProduct measures the storefront product page of the
+// demo shop at scale 0.1 (catalog read, page rendering, visit tracking,
+// gzip) under 64 concurrent shoppers over
 // real HTTP on loopback, against a baseline route on the same server and
 // middleware stack that writes the same page's bytes from memory. One
 // iteration is one request; ns/op is the inverse of throughput, and p99-ms
@@ -70,27 +71,30 @@ func BenchmarkStorefrontProduct(b *testing.B) {
 	}
 }
 
-// storefrontData fills the shop and returns on-sale product ids: 120
-// products with three SKUs, stock in two warehouses and an image each,
-// in a small category tree.
+// storefrontData builds the demo shop at scale 0.1 and returns its
+// on-sale product ids.
 func storefrontData(b *testing.B, a *app.App) []platform.ID {
 	b.Helper()
-	f := catalogtest.New(b, a.DB)
-	var cats []platform.ID
-	for i := range 4 {
-		root := f.Category(fmt.Sprintf("分类%d", i), fmt.Sprintf("Category %d", i), 0)
-		cats = append(cats, root, f.Category(fmt.Sprintf("子分类%d", i), fmt.Sprintf("Sub %d", i), root))
+	ctx := context.Background()
+	asOf := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	if _, err := demo.Generate(ctx, a.DB, demo.Steps(a.Modules), demo.Options{Seed: 1, Scale: 0.1, AsOf: asOf}); err != nil {
+		b.Fatal(err)
 	}
+	rows, err := a.DB.R.QueryContext(ctx, `SELECT id FROM products WHERE status = 'on_sale' ORDER BY id`)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer rows.Close()
 	var ids []platform.ID
-	for i := range 120 {
-		id, _ := f.Create(catalogtest.Product{Category: cats[i%len(cats)], Title: fmt.Sprintf("有机纯棉T恤 %d 号", i),
-			Subtitle: "新疆长绒棉 · 宽松版型", Description: "四季可穿，机洗不变形。", Attributes: `{"材质":"棉","产地":"新疆","克重":"180g"}`, Images: 1,
-			SKUs: []catalogtest.SKU{
-				{Spec: map[string]string{"颜色": "黑色", "尺码": "M"}, SpecText: "黑色 / M", Price: platform.Money(5900 + i), CompareAt: 7900, Stock: 20, Reserved: 2},
-				{Spec: map[string]string{"颜色": "白色", "尺码": "L"}, SpecText: "白色 / L", Price: platform.Money(6900 + i), Stock: 3},
-				{Spec: map[string]string{"颜色": "灰色", "尺码": "XL"}, SpecText: "灰色 / XL", Price: platform.Money(6900 + i), Stock: 0},
-			}})
+	for rows.Next() {
+		var id platform.ID
+		if err := rows.Scan(&id); err != nil {
+			b.Fatal(err)
+		}
 		ids = append(ids, id)
+	}
+	if len(ids) == 0 {
+		b.Fatal("the demo shop has no product on sale")
 	}
 	return ids
 }
