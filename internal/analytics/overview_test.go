@@ -179,6 +179,7 @@ func checkOverview(t *testing.T, a *app.App) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		t.Logf("%s: %+v; last year %+v", q.Encode(), o.Cur, o.YoYF)
 		for _, c := range []struct {
 			name  string
 			r     analytics.Range
