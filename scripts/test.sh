@@ -8,8 +8,13 @@
 #   PGHOST PGPORT PGUSER PGPASSWORD  the PostgreSQL to test on (default
 #                                    127.0.0.1:5432, user postgres)
 #   CI=true                          anything missing is a failure, never a skip
-#   STOREOPS_TEST_RACE=1             run the tests with the race detector
-#                                    (slower; see docs/benchmarks.md)
+#   STOREOPS_TEST_RACE=core|all|0    race detector: "core" (default) runs
+#                                    the whole suite once without it, then
+#                                    the concurrency core (platform, store,
+#                                    idempotency, jobs, outbox) again with it;
+#                                    "all" runs the whole suite with it
+#                                    instead (2-3x slower, see
+#                                    docs/benchmarks.md); "0" skips it
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -157,10 +162,26 @@ fi
 
 # ---------------------------------------------------------------- tests
 step="go test"
-race=()
-[[ "${STOREOPS_TEST_RACE:-0}" == 1 ]] && race=(-race)
-log "go test ${race[*]} ./... (SQLite$([[ -n "${STOREOPS_TEST_POSTGRES:-}" ]] && echo " + PostgreSQL")$([[ -n "${STOREOPS_CHROMIUM:-}" ]] && echo " + browser"))"
-go test "${race[@]}" -count=1 -timeout 20m ./...
+race_mode="${STOREOPS_TEST_RACE:-core}"
+dbs="sqlite$([[ -n "${STOREOPS_TEST_POSTGRES:-}" ]] && echo "+postgres")$([[ -n "${STOREOPS_CHROMIUM:-}" ]] && echo "+browser")"
+# The race detector makes modernc SQLite several times slower, so by
+# default it covers the packages whose tests are about concurrency.
+race_pkgs=()
+for p in internal/platform internal/store internal/idempotency internal/jobs internal/outbox; do
+	[[ -d "$p" ]] && race_pkgs+=("./${p}/...")
+done
+if [[ "$race_mode" == all ]]; then
+	log "go test -race ./... (${dbs})"
+	go test -race -count=1 -timeout 25m ./...
+else
+	log "go test ./... (${dbs})"
+	go test -count=1 -timeout 20m ./...
+	if [[ "$race_mode" != 0 && ${#race_pkgs[@]} -gt 0 ]]; then
+		step="go test -race"
+		log "go test -race ${race_pkgs[*]}"
+		go test -race -count=1 -timeout 15m "${race_pkgs[@]}"
+	fi
+fi
 
 # ---------------------------------------------------------------- benchmarks
 step="bench smoke"
@@ -169,4 +190,4 @@ log "bench/run --smoke"
 
 step=done
 elapsed=$(($(date +%s) - started))
-echo "test.sh: OK in ${elapsed}s: vet, gofmt, staticcheck, go test ${race[*]} (sqlite$([[ -n "${STOREOPS_TEST_POSTGRES:-}" ]] && echo "+postgres")$([[ -n "${STOREOPS_CHROMIUM:-}" ]] && echo "+browser")), bench smoke"
+echo "test.sh: OK in ${elapsed}s: vet, gofmt, staticcheck, go test (${dbs}, race: ${race_mode}), bench smoke"
