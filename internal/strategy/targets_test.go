@@ -12,6 +12,7 @@ import (
 	"storeops/internal/app"
 	"storeops/internal/app/apptest"
 	"storeops/internal/platform"
+	"storeops/internal/staff"
 	"storeops/internal/store/storetest"
 	"storeops/internal/strategy"
 	"storeops/internal/web"
@@ -120,6 +121,57 @@ func TestTargetForm(t *testing.T) {
 		}
 		if strings.Contains(body, `id="set-targets"`) {
 			t.Error("analyst is offered the target form")
+		}
+	})
+}
+
+// TestTargetFormRealCredentials drives the form over real HTTP with staff
+// API tokens: an analyst's POST is refused with 403 and writes nothing, the
+// owner's is accepted.
+func TestTargetFormRealCredentials(t *testing.T) {
+	apptest.Each(t, apptest.Options{}, func(t *testing.T, a *app.App) {
+		ctx := context.Background()
+		base := apptest.Serve(t, a)
+		st := staff.New(a.DB, staff.DefaultConfig(true, false))
+		by := staff.Operator("test")
+		token := map[platform.Role]string{}
+		for _, role := range []platform.Role{platform.RoleOwner, platform.RoleAnalyst, platform.RoleAdmin} {
+			email := string(role) + "@shop.example"
+			if _, err := st.Create(ctx, by, staff.NewUser{Email: email, Name: string(role), Department: staff.DeptCatalog, Role: role, Password: "password-123"}); err != nil {
+				t.Fatal(err)
+			}
+			secret, _, err := st.CreateToken(ctx, by, staff.NewToken{Email: email})
+			if err != nil {
+				t.Fatal(err)
+			}
+			token[role] = secret
+		}
+		client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		post := func(role platform.Role) int {
+			form := url.Values{"period": {"2026-12"}, "gmv": {"500000"}}
+			req, _ := http.NewRequest(http.MethodPost, base+"/console/targets", strings.NewReader(form.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("Authorization", "Bearer "+token[role])
+			res, err := client.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			return res.StatusCode
+		}
+		for _, role := range []platform.Role{platform.RoleAnalyst, platform.RoleAdmin} {
+			if code := post(role); code != http.StatusForbidden {
+				t.Errorf("%s: %d, want 403", role, code)
+			}
+		}
+		if n := storetest.Count(t, a.DB, `SELECT COUNT(*) FROM strategy_targets`); n != 0 {
+			t.Fatalf("refused posts wrote %d targets", n)
+		}
+		if code := post(platform.RoleOwner); code != http.StatusSeeOther {
+			t.Errorf("owner: %d", code)
+		}
+		if n := storetest.Count(t, a.DB, `SELECT COUNT(*) FROM strategy_targets`); n != 1 {
+			t.Errorf("owner's post wrote %d targets", n)
 		}
 	})
 }
