@@ -38,8 +38,11 @@
 //     line discounts, before order-level discounts and shipping) of the
 //     lines of counted orders in the range, by the line's product and the
 //     category it was sold under; share is of all lines' sales.
-//   - Deltas: (current − base) / base in basis points; absent when the base
-//     is 0.
+//   - Deltas against the previous period (the same number of days right
+//     before, cut at the same time of day) and the same days last year:
+//     for amounts and counts (current − base) / base, absent when the base
+//     is 0; for rates (margin, refund rate) the difference in percentage
+//     points.
 //
 // Ratios are computed with integers (rounded half away from zero); money
 // is int64 fen throughout.
