@@ -21,8 +21,6 @@ type badInput struct {
 	ExpectedCode   string
 }
 
-var jsonCT = http.Header{"Content-Type": {"application/json"}}
-
 // Every bad request gets an RFC 9457 problem with a stable code, in
 // Chinese by default and in English on request.
 func TestBadInput(t *testing.T) {

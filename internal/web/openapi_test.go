@@ -94,6 +94,7 @@ type sample struct {
 	Count   int               `json:"count,string"`
 	Hidden  string            `json:"-"`
 	Page    platform.Page[ID] `json:"page"`
+	//lint:ignore U1000 an unexported field must stay out of the schema
 	private int
 }
 

@@ -92,9 +92,8 @@ func Funcs(static *Static) template.FuncMap {
 		"join":      strings.Join,
 		"add":       func(a, b int) int { return a + b },
 		"roleLabel": func(lang platform.Lang, r platform.Role) string { return platform.T(lang, "role."+string(r)) },
-		"safeURL":   func(s string) template.URL { return template.URL(s) },
 		"hasPrefix": strings.HasPrefix,
-		"shopTime":  func(t time.Time) string { return t.In(platform.ShopZone).Format("2006-01-02 15:04") },
+		"shopTime":  shopTime,
 	}
 }
 
