@@ -3,8 +3,6 @@ package order
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
-	"sort"
 	"time"
 
 	"storeops/internal/demo/demokit"
@@ -131,7 +129,6 @@ func runDemo(ctx context.Context, env *module.DemoEnv) error {
 // demoGen turns plan stubs into rows.
 type demoGen struct {
 	shop     *demokit.Shop
-	cum      []float64 // cumulative SKU demand
 	lineK    int64
 	payK     int64
 	refundK  int64
@@ -145,19 +142,8 @@ type demoGen struct {
 
 func newDemoGen(shop *demokit.Shop) *demoGen {
 	g := &demoGen{shop: shop, dayIndex: -1, now: shop.End.UTC()}
-	total := 0.0
-	g.cum = make([]float64, len(shop.SKUs))
-	for i, s := range shop.SKUs {
-		total += s.Weight
-		g.cum[i] = total
-	}
 	g.traffic = shop.End.AddDate(0, 0, -shop.TrafficDays).UTC()
 	return g
-}
-
-func (g *demoGen) pickSKU(r *rand.Rand) int {
-	x := r.Float64() * g.cum[len(g.cum)-1]
-	return min(sort.SearchFloat64s(g.cum, x), len(g.cum)-1)
 }
 
 var demoRefundReasons = []string{"七天无理由退货", "尺码不合适", "商品破损", "质量问题", "发错货", "与描述不符", "不想要了"}
@@ -197,7 +183,10 @@ func (g *demoGen) order(c *demoChunk, day demokit.Day, st demokit.Stub) {
 	var items, costTotal, count int64
 	cold := false
 	for len(lines) < n {
-		k := g.pickSKU(r)
+		k := g.shop.LeadSKU(st.K)
+		if len(lines) > 0 {
+			k = g.shop.PickSKU(r)
+		}
 		dup := false
 		for _, l := range lines {
 			dup = dup || l.sku == k
@@ -261,10 +250,11 @@ func (g *demoGen) order(c *demoChunk, day demokit.Day, st demokit.Stub) {
 	o.step("", PendingPayment, "customer", "提交订单", placed)
 	var paidAt, shippedAt, deliveredAt, completedAt, cancelledAt time.Time
 	remote := cust.Remote
-	unpaidCancel := method != "cod" && r.Float64() < 0.06
+	unpaidCancel := method != "cod" && r.Float64() < 0.12
 	switch {
 	case unpaidCancel:
-		cancelledAt = placed.Add(30 * time.Minute)
+		// Unpaid orders close after 48 hours.
+		cancelledAt = placed.Add(48 * time.Hour)
 		o.step(PendingPayment, Cancelled, "system", "超时未支付，自动取消", cancelledAt)
 	default:
 		var alloc time.Time
@@ -274,7 +264,7 @@ func (g *demoGen) order(c *demoChunk, day demokit.Day, st demokit.Stub) {
 		} else {
 			wait := time.Duration(10+r.IntN(600)) * time.Second
 			if method == "bank_transfer" {
-				wait = time.Duration(2+r.IntN(30)) * time.Hour
+				wait = time.Duration(2+r.IntN(46)) * time.Hour
 			}
 			paidAt = placed.Add(wait)
 			o.step(PendingPayment, Paid, "customer", "支付成功", paidAt)

@@ -58,6 +58,13 @@ func (db *DB) Load(ctx context.Context, fn func(l *Loader) error) (err error) {
 		}
 		l.pgTx = tx
 	} else {
+		// A page cache big enough for the indexes being filled keeps the
+		// load from spilling pages to the WAL mid-transaction; the
+		// default comes back afterwards.
+		if _, err = db.W.ExecContext(ctx, `PRAGMA cache_size = -262144`); err != nil {
+			return fmt.Errorf("store: load: %w", err)
+		}
+		defer db.W.ExecContext(context.Background(), `PRAGMA cache_size = -2000`)
 		tx, berr := db.W.BeginTx(ctx, nil)
 		if berr != nil {
 			return fmt.Errorf("store: load: begin: %w", berr)

@@ -39,5 +39,5 @@ var Sources = []Source{Search, DouyinLive, ShortVideo, Xiaohongshu, WeChat, Ads,
 
 // Module registers traffic.
 func Module(d *module.Deps) (*module.Module, error) {
-	return &module.Module{Name: "traffic", Migrations: []store.Migrations{Migrations()}}, nil
+	return &module.Module{Name: "traffic", Migrations: []store.Migrations{Migrations()}, Demo: []module.DemoStep{DemoStep()}}, nil
 }

@@ -23,58 +23,31 @@ type Image struct {
 type Palette [3]color.RGBA
 
 // DrawImage draws a product picture: a soft background in the palette, a
-// pattern and a central shape picked by r. No fonts, no network.
+// pattern and a central shape picked by r. No fonts, no network. It paints
+// straight into 4:2:0 YCbCr, the JPEG encoder's native form.
 func DrawImage(p Palette, r *rand.Rand) Image {
 	const n = ImageSize
-	img := image.NewRGBA(image.Rect(0, 0, n, n))
+	img := image.NewYCbCr(image.Rect(0, 0, n, n), image.YCbCrSubsampleRatio420)
 	bg, accent, pat := p[0], p[1], p[2]
 	shift := uint8(r.IntN(24))
-	// Background: a vertical blend from bg to a lighter bg.
-	for y := 0; y < n; y++ {
-		t := y * 255 / n
-		c := color.RGBA{mix(bg.R, 255, t/5), mix(bg.G, 255, t/5), mix(bg.B, 255, t/5), 255}
-		c.R -= min(c.R, shift)
-		row := img.Pix[y*img.Stride : y*img.Stride+n*4]
-		for x := 0; x < n*4; x += 4 {
-			row[x], row[x+1], row[x+2], row[x+3] = c.R, c.G, c.B, 255
-		}
-	}
-	// Pattern: diagonal stripes, dots or a grid.
 	kind := r.IntN(3)
 	gap := 28 + r.IntN(30)
-	for y := 0; y < n; y++ {
-		row := img.Pix[y*img.Stride:]
-		for x := 0; x < n; x++ {
-			on := false
-			switch kind {
-			case 0:
-				on = (x+y)%gap < 4
-			case 1:
-				dx, dy := x%gap-gap/2, y%gap-gap/2
-				on = dx*dx+dy*dy < 16
-			case 2:
-				on = x%gap < 2 || y%gap < 2
-			}
-			if on {
-				o := x * 4
-				row[o], row[o+1], row[o+2] = pat.R, pat.G, pat.B
-			}
-		}
-	}
-	// The product: a circle, a rounded box, a bottle or a diamond.
 	cx, cy := n/2+r.IntN(60)-30, n/2+r.IntN(60)-30
 	size := 110 + r.IntN(60)
 	shape := r.IntN(4)
 	shade := color.RGBA{mix(accent.R, 0, 40), mix(accent.G, 0, 40), mix(accent.B, 0, 40), 255}
-	for y := cy - size - 40; y < cy+size+40; y++ {
-		if y < 0 || y >= n {
-			continue
-		}
-		row := img.Pix[y*img.Stride:]
-		for x := cx - size - 40; x < cx+size+40; x++ {
-			if x < 0 || x >= n {
-				continue
-			}
+	ycc := func(c color.RGBA) [3]uint8 {
+		y, cb, cr := color.RGBToYCbCr(c.R, c.G, c.B)
+		return [3]uint8{y, cb, cr}
+	}
+	pc, ac, sc := ycc(pat), ycc(accent), ycc(shade)
+	for y := 0; y < n; y++ {
+		t := y * 255 / n
+		row := color.RGBA{mix(bg.R, 255, t/5), mix(bg.G, 255, t/5), mix(bg.B, 255, t/5), 255}
+		row.R -= min(row.R, shift)
+		bc := ycc(row)
+		for x := 0; x < n; x++ {
+			c := bc
 			dx, dy := x-cx, y-cy
 			var in bool
 			switch shape {
@@ -87,13 +60,29 @@ func DrawImage(p Palette, r *rand.Rand) Image {
 			case 3:
 				in = abs(dx)+abs(dy) < size
 			}
-			if in {
-				c := accent
-				if dx+dy > size/3 { // a shaded side gives depth
-					c = shade
+			switch {
+			case in && dx+dy > size/3: // a shaded side gives depth
+				c = sc
+			case in:
+				c = ac
+			default:
+				switch kind {
+				case 0:
+					in = (x+y)%gap < 4
+				case 1:
+					px, py := x%gap-gap/2, y%gap-gap/2
+					in = px*px+py*py < 16
+				case 2:
+					in = x%gap < 2 || y%gap < 2
 				}
-				o := x * 4
-				row[o], row[o+1], row[o+2] = c.R, c.G, c.B
+				if in {
+					c = pc
+				}
+			}
+			img.Y[y*img.YStride+x] = c[0]
+			if x&1 == 0 && y&1 == 0 {
+				o := (y/2)*img.CStride + x/2
+				img.Cb[o], img.Cr[o] = c[1], c[2]
 			}
 		}
 	}

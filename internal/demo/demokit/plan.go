@@ -209,7 +209,10 @@ func (p *Plan) Next() (Day, bool) {
 		ci := p.pickCustomer(r)
 		c := &s.Customers[ci]
 		if c.CreatedAt.After(at) {
-			at = c.CreatedAt.Add(time.Duration(r.Int64N(int64(dayEnd.Sub(c.CreatedAt)))))
+			at = c.CreatedAt.Add(time.Minute)
+			if left := dayEnd.Sub(at); left > 0 {
+				at = at.Add(time.Duration(r.Int64N(int64(left))))
+			}
 		}
 		ch := c.Source
 		if r.Float64() < 0.45 {
@@ -250,11 +253,16 @@ func pickHour(r *rand.Rand, festival bool) int {
 // buyers leave the draw after their order.
 func (p *Plan) pickCustomer(r *rand.Rand) int {
 	total := p.tree.sum()
-	if total <= 0 {
+	if total <= 1e-9 || p.cust == 0 {
 		// Nobody eligible yet (the very first hours): the first customer.
 		return 0
 	}
-	ci := p.tree.find(r.Float64() * total)
+	ci := min(p.tree.find(r.Float64()*total), p.cust-1)
+	// Float rounding can land on a customer out of the draw; step back to
+	// the nearest one in it.
+	for ci > 0 && p.tree.w[ci] <= 0 {
+		ci--
+	}
 	if !p.bought[ci] {
 		p.bought[ci] = true
 		if p.s.Customers[ci].Segment == OneTime {
@@ -336,10 +344,6 @@ func (f *fenwick) find(x float64) int {
 	}
 	if pos >= len(f.w) {
 		pos = len(f.w) - 1
-	}
-	// Skip zero-weight entries a rounding error may land on.
-	for pos < len(f.w)-1 && f.w[pos] == 0 {
-		pos++
 	}
 	return pos
 }

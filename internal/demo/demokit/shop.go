@@ -8,6 +8,7 @@ package demokit
 import (
 	"hash/fnv"
 	"math/rand/v2"
+	"sort"
 	"time"
 
 	"storeops/internal/platform"
@@ -38,7 +39,8 @@ type Shop struct {
 	// Progress reports work done; never nil.
 	Progress Progress
 
-	base time.Time // id base instant
+	base   time.Time // id base instant
+	skuCum []float64 // cumulative SKU demand
 }
 
 // Progress receives a step's progress (a bar on a terminal).
@@ -186,3 +188,21 @@ type Customer struct {
 
 // Channels are the traffic sources (traffic.Sources without "other").
 var Channels = []string{"search", "douyin_live", "short_video", "xiaohongshu", "wechat", "ads", "direct"}
+
+// PickSKU draws a SKU index in proportion to demand.
+func (s *Shop) PickSKU(r *rand.Rand) int {
+	if len(s.skuCum) != len(s.SKUs) {
+		s.skuCum = make([]float64, len(s.SKUs))
+		total := 0.0
+		for i, k := range s.SKUs {
+			total += k.Weight
+			s.skuCum[i] = total
+		}
+	}
+	x := r.Float64() * s.skuCum[len(s.skuCum)-1]
+	return min(sort.SearchFloat64s(s.skuCum, x), len(s.skuCum)-1)
+}
+
+// LeadSKU is the first SKU in order k's basket: the product the shopper
+// came for, which the traffic step shows them viewing.
+func (s *Shop) LeadSKU(k int64) int { return s.PickSKU(s.Rand("lead", k)) }
