@@ -87,7 +87,7 @@ pg_prepare() {
 	local hba
 	hba=$(as_root runuser -u postgres -- psql -X -Atqc 'SHOW hba_file' 2>/dev/null || true)
 	[[ -n "$hba" ]] || hba="/etc/postgresql/${ver}/main/pg_hba.conf"
-	if ! as_root grep -qE '^host\s+all\s+postgres\s+127\.0\.0\.1/32\s+trust' "$hba"; then
+	if ! as_root grep -qE '^host\s+all\s+(all|postgres)\s+127\.0\.0\.1/32\s+trust' "$hba"; then
 		log "trusting user postgres on 127.0.0.1 in ${hba}"
 		as_root sed -i '1i host all postgres 127.0.0.1/32 trust\nhost all postgres ::1/128 trust' "$hba" || return 1
 	fi
