@@ -84,16 +84,16 @@ type inner struct {
 
 type sample struct {
 	inner
-	ID      platform.ID       `json:"id"`
-	Price   platform.Money    `json:"price"`
-	At      time.Time         `json:"at"`
-	Maybe   *string           `json:"maybe"`
-	Tags    []string          `json:"tags,omitempty"`
-	Attrs   map[string]int    `json:"attrs,omitempty"`
-	Next    *sample           `json:"next,omitempty"`
-	Count   int               `json:"count,string"`
-	Hidden  string            `json:"-"`
-	Page    platform.Page[ID] `json:"page"`
+	ID     platform.ID       `json:"id"`
+	Price  platform.Money    `json:"price"`
+	At     time.Time         `json:"at"`
+	Maybe  *string           `json:"maybe"`
+	Tags   []string          `json:"tags,omitempty"`
+	Attrs  map[string]int    `json:"attrs,omitempty"`
+	Next   *sample           `json:"next,omitempty"`
+	Count  int               `json:"count,string"`
+	Hidden string            `json:"-"`
+	Page   platform.Page[ID] `json:"page"`
 	//lint:ignore U1000 an unexported field must stay out of the schema
 	private int
 }
