@@ -77,7 +77,7 @@ func TestConcurrentWritesAllLand(t *testing.T) {
 		if _, err := db.W.ExecContext(ctx, `INSERT INTO t (id, n, at) VALUES (1, 0, $1)`, db.Now()); err != nil {
 			t.Fatal(err)
 		}
-		const workers, each = 8, 25
+		const workers, each = 4, 25
 		var wg sync.WaitGroup
 		errs := make(chan error, workers*each)
 		for w := 0; w < workers; w++ {

@@ -37,7 +37,7 @@ func (tx *Tx) DB() *DB { return tx.db }
 func (tx *Tx) AfterCommit(fn func()) { tx.after = append(tx.after, fn) }
 
 // maxAttempts bounds retries of busy or serialization failures.
-const maxAttempts = 12
+const maxAttempts = 16
 
 // Write runs fn in a write transaction and commits it, retrying the whole
 // function when the database reports a transient conflict (SQLite busy,
