@@ -54,8 +54,12 @@ func ParseMoney(s string) (Money, error) {
 	}
 	s = strings.TrimPrefix(s, "¥")
 	s = strings.TrimPrefix(s, "￥")
-	s = strings.ReplaceAll(s, ",", "")
 	whole, frac, hasDot := strings.Cut(s, ".")
+	// Thousands separators belong to the whole part only.
+	if strings.Contains(frac, ",") {
+		return 0, fmt.Errorf("money: %q is not an amount", orig)
+	}
+	whole = strings.ReplaceAll(whole, ",", "")
 	if whole == "" && (!hasDot || frac == "") {
 		return 0, fmt.Errorf("money: %q is not an amount", orig)
 	}

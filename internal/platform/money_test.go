@@ -260,3 +260,14 @@ func equalMoney(a, b []Money) bool {
 	}
 	return true
 }
+
+func TestParseMoneyRejectsCommasInDecimals(t *testing.T) {
+	for _, in := range []string{"1,2.3,4", "12.3,4", "1.,5"} {
+		if _, err := ParseMoney(in); err == nil {
+			t.Errorf("ParseMoney(%q) accepted", in)
+		}
+	}
+	if got, err := ParseMoney("1,234.56"); err != nil || got != 123456 {
+		t.Errorf("ParseMoney(1,234.56) = %d, %v", got, err)
+	}
+}

@@ -33,7 +33,9 @@ func ParseCursor(s string) (*Cursor, error) {
 	if s == "" {
 		return nil, nil
 	}
-	if len(s) > 512 {
+	// A cursor carries one sort key (a title, a date) and an id; 4 KiB
+	// leaves room for any key a listing sorts by.
+	if len(s) > 4096 {
 		return nil, E(CodeBadCursor)
 	}
 	b, err := base64.RawURLEncoding.DecodeString(s)
