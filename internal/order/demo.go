@@ -134,7 +134,6 @@ type demoGen struct {
 	refundK  int64
 	transK   int64
 	dayIndex int
-	daySeq   int64
 	dayOff   int64
 	now      time.Time
 	traffic  time.Time // orders from here on have a visit session
@@ -164,8 +163,10 @@ func isPromo(day time.Time) bool {
 func (g *demoGen) order(c *demoChunk, day demokit.Day, st demokit.Stub) {
 	s := g.shop
 	if day.Index != g.dayIndex {
-		g.dayIndex, g.daySeq = day.Index, 0
-		g.dayOff = s.Rand("order-no", int64(day.Index)).Int64N(90_000_000)
+		g.dayIndex = day.Index
+		// Numbers grow through the day from a random start, with random
+		// gaps, so they reveal little and the unique index only appends.
+		g.dayOff = 10_000_000 + s.Rand("order-no", int64(day.Index)).Int64N(40_000_000)
 	}
 	r := s.Rand("order", st.K)
 	cust := &s.Customers[st.Customer]
@@ -361,8 +362,8 @@ func (g *demoGen) order(c *demoChunk, day demokit.Day, st demokit.Stub) {
 	if !placed.Before(g.traffic) {
 		session = s.ConvertingSession(st.K)
 	}
-	orderNo := fmt.Sprintf("%s%08d", placed.In(platform.ShopZone).Format("20060102"), 10_000_000+(g.daySeq*7777+g.dayOff)%90_000_000)
-	g.daySeq++
+	g.dayOff += 1 + r.Int64N(97)
+	orderNo := fmt.Sprintf("%s%08d", placed.In(platform.ShopZone).Format("20060102"), g.dayOff)
 	c.orders = append(c.orders, id, orderNo, cust.ID, string(o.last), demokit.Channels[st.Channel], session,
 		items, discount, shipping, total, costTotal, refundedTotal, count, cust.ProvinceCode, cust.Province, cust.City,
 		store.Time(placed), nullTime(o.cut(paidAt)), nullTime(o.cut(shippedAt)), nullTime(o.cut(deliveredAt)), nullTime(o.cut(completedAt)),
