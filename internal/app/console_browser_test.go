@@ -18,7 +18,7 @@ var ownerLine = regexp.MustCompile(`(\S+@\S+) / (\S+)`)
 
 // A person signs in to the console, switches to English and back, and
 // opens the audit log, in a real headless Chromium against a real server.
-func TestConsoleSignInLanguageAudit(t *testing.T) {
+func TestBrowserConsoleSignInLanguageAudit(t *testing.T) {
 	a := apptest.New(t, store.SQLite, apptest.Options{})
 	base := apptest.Serve(t, a)
 	email, password := firstOwner(t, a)
