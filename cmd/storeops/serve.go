@@ -42,15 +42,19 @@ func serve(ctx context.Context, g *globals, args []string) error {
 	}
 	base := baseURL(ln.Addr().String())
 	if firstRun {
-		fmt.Fprintf(g.stdout, "storeops: created %s\n", strings.TrimPrefix(g.db, "sqlite:"))
+		fmt.Fprintf(g.stdout, "storeops: created %s; building the demo shop (a few seconds)…\n", strings.TrimPrefix(g.db, "sqlite:"))
+	}
+	// First-run work (the owner, the demo shop) before the URLs, so the
+	// shop is ready when the person opens them.
+	login, err := a.EnsureOwner(ctx)
+	if err != nil {
+		return err
 	}
 	if err := a.Start(ctx); err != nil {
 		return err
 	}
 	fmt.Fprintf(g.stdout, "storefront: %s/\nconsole:    %s/console\n", base, base)
-	if login, err := a.EnsureOwner(ctx); err != nil {
-		return err
-	} else if login != "" {
+	if login != "" {
 		fmt.Fprintf(g.stdout, "%s\n", login)
 	}
 	g.log.Info("serving", "addr", ln.Addr().String(), "db", a.DB.Dialect)

@@ -71,7 +71,9 @@ func New(db *store.DB, log *slog.Logger, cfg Config) (*Queue, error) {
 	}
 	q := &Queue{db: db, working: !cfg.DisableWorking, metrics: newMetrics()}
 	rc := &river.Config{
-		Logger:      log,
+		// River reports routine progress at info level every few seconds;
+		// the shop's log keeps its warnings and errors only.
+		Logger:      slog.New(atLeast{Handler: log.Handler(), min: slog.LevelWarn}),
 		MaxAttempts: 10,
 		Middleware:  []rivertype.Middleware{river.WorkerMiddlewareFunc(q.metrics.observe)},
 		// Failed or cancelled jobs stay a week for the console.
@@ -180,4 +182,22 @@ func (q *Queue) InsertTx(ctx context.Context, tx *store.Tx, args river.JobArgs, 
 		return nil, fmt.Errorf("jobs: insert %s: %w", args.Kind(), err)
 	}
 	return res, nil
+}
+
+// atLeast drops records below min, whatever the wrapped handler allows.
+type atLeast struct {
+	slog.Handler
+	min slog.Level
+}
+
+func (h atLeast) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= h.min && h.Handler.Enabled(ctx, l)
+}
+
+func (h atLeast) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return atLeast{Handler: h.Handler.WithAttrs(attrs), min: h.min}
+}
+
+func (h atLeast) WithGroup(name string) slog.Handler {
+	return atLeast{Handler: h.Handler.WithGroup(name), min: h.min}
 }
