@@ -1,8 +1,6 @@
 package app_test
 
 import (
-	"context"
-	"fmt"
 	"net/http"
 	"regexp"
 	"strings"
@@ -11,7 +9,6 @@ import (
 	"storeops/internal/app"
 	"storeops/internal/app/apptest"
 	"storeops/internal/platform"
-	"storeops/internal/staff"
 	"storeops/internal/web"
 )
 
@@ -101,20 +98,9 @@ func call(t *testing.T, c *http.Client, method, url, token string) int {
 
 func tokensPerRole(t *testing.T, a *app.App) map[platform.Role]string {
 	t.Helper()
-	ctx := context.Background()
-	s := staff.New(a.DB, staff.DefaultConfig(true, false))
-	by := staff.Operator("test")
 	out := map[platform.Role]string{}
 	for _, role := range platform.StaffRoles {
-		email := fmt.Sprintf("%s@test.local", role)
-		if _, err := s.Create(ctx, by, staff.NewUser{Email: email, Name: string(role), Role: role, Department: staff.DeptManagement, Password: "correct horse battery"}); err != nil {
-			t.Fatal(err)
-		}
-		secret, _, err := s.CreateToken(ctx, by, staff.NewToken{Email: email, Name: "authz"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		out[role] = secret
+		out[role] = apptest.StaffToken(t, a, role)
 	}
 	return out
 }

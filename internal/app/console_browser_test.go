@@ -24,17 +24,7 @@ func TestBrowserConsoleSignInLanguageAudit(t *testing.T) {
 	email, password := firstOwner(t, a)
 	ctx := browsertest.New(t)
 
-	err := chromedp.Do(ctx,
-		chromedp.Navigate(base+"/console"),
-		chromedp.WaitVisible(chromedp.ID("email")),
-		chromedp.SendKeys(chromedp.ID("email"), email),
-		chromedp.SendKeys(chromedp.ID("password"), password),
-		chromedp.Click(chromedp.ID("login")),
-		chromedp.WaitVisible(chromedp.CSS("nav.sidenav")),
-	)
-	if err != nil {
-		t.Fatalf("sign in: %v", err)
-	}
+	signIn(t, ctx, base, email, password)
 	if lang := htmlLang(t, ctx); lang != "zh-CN" {
 		t.Fatalf("console language after sign-in = %q, want zh-CN", lang)
 	}
@@ -82,6 +72,23 @@ func htmlLang(t *testing.T, ctx context.Context) string {
 		t.Fatal(err)
 	}
 	return v.Value
+}
+
+// signIn opens the console, is sent to the sign-in form, signs in and
+// waits for the console's navigation.
+func signIn(t *testing.T, ctx context.Context, base, email, password string) {
+	t.Helper()
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(base+"/console"),
+		chromedp.WaitVisible(chromedp.ID("email")),
+		chromedp.SendKeys(chromedp.ID("email"), email),
+		chromedp.SendKeys(chromedp.ID("password"), password),
+		chromedp.Click(chromedp.ID("login")),
+		chromedp.WaitVisible(chromedp.CSS("nav.sidenav")),
+	)
+	if err != nil {
+		t.Fatalf("sign in: %v", err)
+	}
 }
 
 // firstOwner runs the first-run step and reads the generated login.

@@ -31,13 +31,8 @@ func TestBrowserOverviewAndStorefront(t *testing.T) {
 	email, password := firstOwner(t, a)
 	ctx := browsertest.New(t)
 
+	signIn(t, ctx, base, email, password)
 	err := chromedp.Do(ctx,
-		chromedp.Navigate(base+"/console"),
-		chromedp.WaitVisible(chromedp.ID("email")),
-		chromedp.SendKeys(chromedp.ID("email"), email),
-		chromedp.SendKeys(chromedp.ID("password"), password),
-		chromedp.Click(chromedp.ID("login")),
-		chromedp.WaitVisible(chromedp.ID("overview-kpis")),
 		// This month's targets, set by the owner in the console.
 		chromedp.Navigate(base+"/console/targets"),
 		chromedp.WaitVisible(chromedp.ID("target-form")),

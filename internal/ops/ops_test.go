@@ -11,7 +11,7 @@ import (
 	"storeops/internal/app"
 	"storeops/internal/app/apptest"
 	"storeops/internal/outbox"
-	"storeops/internal/staff"
+	"storeops/internal/platform"
 	"storeops/internal/store"
 )
 
@@ -36,7 +36,7 @@ func TestSystemHealthPages(t *testing.T) {
 			}
 		}
 		base := apptest.Serve(t, a)
-		token := adminToken(t, a)
+		token := apptest.StaffToken(t, a, platform.RoleAdmin)
 		jobsPage := get(t, base+"/console/system/jobs", token)
 		if !strings.Contains(jobsPage, `id="jobs-table"`) || !strings.Contains(jobsPage, "任务队列") {
 			t.Fatalf("jobs page: %.300s", jobsPage)
@@ -55,21 +55,6 @@ func TestSystemHealthPages(t *testing.T) {
 			}
 		}
 	})
-}
-
-func adminToken(t *testing.T, a *app.App) string {
-	t.Helper()
-	ctx := context.Background()
-	s := staff.New(a.DB, staff.DefaultConfig(true, false))
-	by := staff.Operator("test")
-	if _, err := s.Create(ctx, by, staff.NewUser{Email: "admin@test.local", Name: "admin", Role: "admin", Department: staff.DeptManagement, Password: "correct horse battery"}); err != nil {
-		t.Fatal(err)
-	}
-	secret, _, err := s.CreateToken(ctx, by, staff.NewToken{Email: "admin@test.local", Name: "ops"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return secret
 }
 
 func get(t *testing.T, url, token string) string {

@@ -12,7 +12,6 @@ import (
 	"storeops/internal/app"
 	"storeops/internal/app/apptest"
 	"storeops/internal/platform"
-	"storeops/internal/staff"
 	"storeops/internal/store/storetest"
 	"storeops/internal/strategy"
 	"storeops/internal/web"
@@ -130,21 +129,10 @@ func TestTargetForm(t *testing.T) {
 // owner's is accepted.
 func TestTargetFormRealCredentials(t *testing.T) {
 	apptest.Each(t, apptest.Options{}, func(t *testing.T, a *app.App) {
-		ctx := context.Background()
 		base := apptest.Serve(t, a)
-		st := staff.New(a.DB, staff.DefaultConfig(true, false))
-		by := staff.Operator("test")
 		token := map[platform.Role]string{}
 		for _, role := range []platform.Role{platform.RoleOwner, platform.RoleAnalyst, platform.RoleAdmin} {
-			email := string(role) + "@shop.example"
-			if _, err := st.Create(ctx, by, staff.NewUser{Email: email, Name: string(role), Department: staff.DeptCatalog, Role: role, Password: "password-123"}); err != nil {
-				t.Fatal(err)
-			}
-			secret, _, err := st.CreateToken(ctx, by, staff.NewToken{Email: email})
-			if err != nil {
-				t.Fatal(err)
-			}
-			token[role] = secret
+			token[role] = apptest.StaffToken(t, a, role)
 		}
 		client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 		post := func(role platform.Role) int {

@@ -11,6 +11,7 @@ import (
 
 	"storeops/internal/app"
 	"storeops/internal/platform"
+	"storeops/internal/staff"
 	"storeops/internal/store"
 	"storeops/internal/store/storetest"
 )
@@ -69,3 +70,28 @@ func Each(t *testing.T, opt Options, fn func(t *testing.T, a *app.App)) {
 		t.Run(string(d), func(t *testing.T) { fn(t, New(t, d, opt)) })
 	}
 }
+
+// StaffToken creates a staff user of role (email ROLE@test.local unless
+// given) with a known password and returns an API token acting as them,
+// for tests that call the console or admin API with a real credential.
+func StaffToken(t testing.TB, a *app.App, role platform.Role, email ...string) string {
+	t.Helper()
+	ctx := context.Background()
+	addr := string(role) + "@test.local"
+	if len(email) > 0 {
+		addr = email[0]
+	}
+	s := staff.New(a.DB, staff.DefaultConfig(true, false))
+	by := staff.Operator("test")
+	if _, err := s.Create(ctx, by, staff.NewUser{Email: addr, Name: string(role), Role: role, Department: staff.DeptManagement, Password: TestPassword}); err != nil {
+		t.Fatalf("apptest: create %s: %v", addr, err)
+	}
+	secret, _, err := s.CreateToken(ctx, by, staff.NewToken{Email: addr, Name: "test"})
+	if err != nil {
+		t.Fatalf("apptest: token for %s: %v", addr, err)
+	}
+	return secret
+}
+
+// TestPassword is the password StaffToken's users sign in with.
+const TestPassword = "correct horse battery"
