@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 	"time"
 
 	"golang.org/x/term"
@@ -25,10 +26,12 @@ func demoCmd(ctx context.Context, g *globals, args []string) error {
 	var seed int64
 	var asOf string
 	var replace bool
+	var cpuProfile string
 	err := parse(g, "demo", args, func(fs *flag.FlagSet) {
 		fs.Float64Var(&scale, "scale", 1, "size: 0.1 is a tiny shop (~5,000 orders), 1 about 50,000 orders, 20 about a million")
 		fs.Int64Var(&seed, "seed", 1, "random seed: the same seed and --as-of give the same shop")
 		fs.StringVar(&asOf, "as-of", "", "last day of the 25-month history, YYYY-MM-DD (default today in Asia/Shanghai)")
+		fs.StringVar(&cpuProfile, "cpuprofile", "", "")
 		fs.BoolVar(&replace, "replace", false, "delete the catalog, inventory, customers, orders and traffic first (refused without it when the shop has data)")
 	})
 	if err != nil {
@@ -52,6 +55,17 @@ func demoCmd(ctx context.Context, g *globals, args []string) error {
 	}
 	if replace {
 		fmt.Fprintln(g.stdout, "demo: --replace deletes the catalog, inventory, customers, orders and traffic before generating")
+	}
+	if cpuProfile != "" {
+		f, err := os.Create(cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	sum, err := demo.Generate(ctx, a.DB, demo.Steps(a.Modules), demo.Options{Seed: seed, Scale: scale, AsOf: day, Replace: replace, Progress: progress, Log: g.log})
 	if errors.Is(err, demo.ErrNotEmpty) {

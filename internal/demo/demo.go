@@ -87,7 +87,7 @@ func Steps(mods []*module.Module) []module.DemoStep {
 }
 
 // Generate builds the demo shop with steps (see Steps).
-func Generate(ctx context.Context, db *store.DB, steps []module.DemoStep, opt Options) (Summary, error) {
+func Generate(ctx context.Context, db *store.DB, steps []module.DemoStep, opt Options) (sum Summary, err error) {
 	if opt.Scale <= 0 {
 		return Summary{}, fmt.Errorf("demo: scale must be above 0, not %v", opt.Scale)
 	}
@@ -106,11 +106,33 @@ func Generate(ctx context.Context, db *store.DB, steps []module.DemoStep, opt Op
 	if err != nil {
 		return Summary{}, err
 	}
+	if has && !opt.Replace {
+		return Summary{}, ErrNotEmpty
+	}
+	restore, err := loadSettings(ctx, db)
+	if err != nil {
+		return Summary{}, err
+	}
+	defer func() {
+		if rerr := restore(); rerr != nil && err == nil {
+			sum, err = Summary{}, rerr
+		}
+	}()
+	idx, err := dropIndexes(ctx, db)
+	if err != nil {
+		return Summary{}, err
+	}
+	defer func() {
+		t := time.Now()
+		if rerr := restoreIndexes(context.WithoutCancel(ctx), db, idx); rerr != nil {
+			sum, err = Summary{}, errors.Join(err, rerr)
+			return
+		}
+		opt.Log.Debug("demo indexes", "indexes", len(idx), "took", time.Since(t))
+		sum.Elapsed = time.Since(start)
+	}()
 	env := &module.DemoEnv{DB: db, Seed: opt.Seed, Scale: opt.Scale, AsOf: opt.AsOf.In(platform.ShopZone).Format(time.DateOnly), Log: opt.Log}
 	if has {
-		if !opt.Replace {
-			return Summary{}, ErrNotEmpty
-		}
 		env.Clear = true
 		env.Shop = demokit.NewShop(opt.Seed, opt.Scale, opt.AsOf)
 		for i := len(steps) - 1; i >= 0; i-- {
