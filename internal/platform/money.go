@@ -59,7 +59,19 @@ func ParseMoney(s string) (Money, error) {
 	if strings.Contains(frac, ",") {
 		return 0, fmt.Errorf("money: %q is not an amount", orig)
 	}
-	whole = strings.ReplaceAll(whole, ",", "")
+	if strings.Contains(whole, ",") {
+		// 1,234,567: groups of three after a first group of one to three.
+		groups := strings.Split(whole, ",")
+		if len(groups[0]) == 0 || len(groups[0]) > 3 {
+			return 0, fmt.Errorf("money: %q is not an amount", orig)
+		}
+		for _, g := range groups[1:] {
+			if len(g) != 3 {
+				return 0, fmt.Errorf("money: %q is not an amount", orig)
+			}
+		}
+		whole = strings.Join(groups, "")
+	}
 	if whole == "" && (!hasDot || frac == "") {
 		return 0, fmt.Errorf("money: %q is not an amount", orig)
 	}

@@ -262,7 +262,7 @@ func equalMoney(a, b []Money) bool {
 }
 
 func TestParseMoneyRejectsCommasInDecimals(t *testing.T) {
-	for _, in := range []string{"1,2.3,4", "12.3,4", "1.,5"} {
+	for _, in := range []string{"1,2.3,4", "12.3,4", "1.,5", "1,,,,2", "1200000,50", ",123", "1234,567"} {
 		if _, err := ParseMoney(in); err == nil {
 			t.Errorf("ParseMoney(%q) accepted", in)
 		}

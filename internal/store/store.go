@@ -20,6 +20,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -57,7 +58,8 @@ type DB struct {
 	URL  string
 	Log  *slog.Logger
 
-	lease *nodeLease
+	lease     *nodeLease
+	leaseLost atomic.Bool
 }
 
 // Options tune Open. The zero value is fine.
