@@ -235,6 +235,10 @@ func (a *App) buildHTTP() error {
 	}
 	a.Renderer = rd
 	rt := web.NewRouter()
+	// Creates that move money or stock opt in (Doc.Idempotent): a key is
+	// scoped to the caller, and checked after the route's permission.
+	scope := func(r *http.Request) string { return web.PrincipalFrom(r.Context()).Actor() }
+	rt.Idempotency = idempotency.Middleware(a.DB, scope, web.Fail)
 	rt.Add(static.Routes()...)
 	a.systemRoutes(rt)
 	for _, m := range a.Modules {
@@ -243,12 +247,7 @@ func (a *App) buildHTTP() error {
 		}
 	}
 	a.Router = rt
-	// Idempotency sits inside authentication, so a key is scoped to the
-	// caller, and in front of every route: any unsafe request carrying an
-	// Idempotency-Key gets replay semantics.
-	scope := func(r *http.Request) string { return web.PrincipalFrom(r.Context()).Actor() }
-	idem := idempotency.Middleware(a.DB, scope, web.Fail)(rt)
-	a.Handler = web.Stack(web.Config{Log: a.Config.Log, Auth: auth, MaxBody: a.Config.MaxBody, HTMLError: rd.ErrorPage}, idem)
+	a.Handler = web.Stack(web.Config{Log: a.Config.Log, Auth: auth, MaxBody: a.Config.MaxBody, HTMLError: rd.ErrorPage}, rt)
 	return nil
 }
 

@@ -64,6 +64,11 @@ func (rt Route) Pattern() string { return rt.Method + " " + rt.Path }
 type Router struct {
 	mux    *http.ServeMux
 	routes []Route
+	// Idempotency wraps the routes whose Doc says Idempotent (creates
+	// that move money or stock), after the permission check, so a key is
+	// only ever stored for a caller allowed to make the request. Set it
+	// before adding routes.
+	Idempotency func(http.Handler) http.Handler
 }
 
 // NewRouter makes an empty table.
@@ -104,6 +109,14 @@ func (rt *Router) Routes() []Route {
 // wrap turns a route into an http.Handler that records the route for
 // metrics, checks who may call it, and renders the handler's error.
 func (rt *Router) wrap(route Route) http.Handler {
+	var serve http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := route.Handler(w, r); err != nil {
+			Fail(w, r, err)
+		}
+	})
+	if route.Doc != nil && route.Doc.Idempotent && rt.Idempotency != nil {
+		serve = rt.Idempotency(serve)
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if info := infoFrom(r.Context()); info != nil {
 			info.route = route.Pattern()
@@ -113,9 +126,7 @@ func (rt *Router) wrap(route Route) http.Handler {
 			Fail(w, r, err)
 			return
 		}
-		if err := route.Handler(w, r); err != nil {
-			Fail(w, r, err)
-		}
+		serve.ServeHTTP(w, r)
 	})
 }
 
