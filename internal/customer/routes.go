@@ -32,7 +32,7 @@ func (h *handlers) routes() []web.Route {
 			Doc: &web.OpenAPIOp{Tag: tag, Summary: "List the signed-in customer's addresses", Query: page,
 				Response: platform.Page[Address]{}}},
 		{Method: http.MethodPost, Path: "/api/v1/customers/me/addresses", Surface: web.API, Customer: true, Handler: h.createAddress,
-			Doc: &web.OpenAPIOp{Tag: tag, Summary: "Add an address", Request: AddressInput{}, Response: Address{}, Status: http.StatusCreated}},
+			Doc: &web.OpenAPIOp{Tag: tag, Summary: "Add an address", Request: AddressInput{}, Response: Address{}, Status: http.StatusCreated, Idempotent: true}},
 		{Method: http.MethodPut, Path: "/api/v1/customers/me/addresses/{id}", Surface: web.API, Customer: true, Handler: h.updateAddress,
 			Doc: &web.OpenAPIOp{Tag: tag, Summary: "Replace an address", Request: AddressInput{}, Response: Address{}}},
 		{Method: http.MethodDelete, Path: "/api/v1/customers/me/addresses/{id}", Surface: web.API, Customer: true, Handler: h.deleteAddress,
