@@ -39,6 +39,10 @@ func DecodeJSONBytes(body []byte, v any) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return platform.E(platform.CodeMalformedJSON)
 	}
+	// A NUL escape is valid JSON but no text column can keep it.
+	if bytes.Contains(body, []byte(`\u0000`)) {
+		return platform.Errorf(platform.CodeBadRequest, "error.nul_char")
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {

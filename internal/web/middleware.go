@@ -4,11 +4,13 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -87,6 +89,10 @@ func Stack(cfg Config, next http.Handler) http.Handler {
 		Fail(w, r, platform.E(platform.CodeCrossOrigin))
 	}))
 	inner := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := rejectNUL(r); err != nil {
+			Fail(w, r, err)
+			return
+		}
 		if cfg.Auth != nil {
 			p, err := cfg.Auth.Authenticate(r)
 			if err != nil {
@@ -135,6 +141,38 @@ func Stack(cfg Config, next http.Handler) http.Handler {
 		r.Body = http.MaxBytesReader(rec, r.Body, cfg.MaxBody)
 		protected.ServeHTTP(rec, r)
 	})
+}
+
+// rejectNUL refuses a NUL character anywhere in the path, the query or a
+// posted form: PostgreSQL cannot store it in text, and no person types it,
+// so it is refused at the door (400) rather than failing deep inside a
+// handler as a 500.
+func rejectNUL(r *http.Request) error {
+	if strings.ContainsRune(r.URL.Path, 0) || strings.Contains(strings.ToLower(r.URL.RawQuery), "%00") {
+		return platform.Errorf(platform.CodeBadRequest, "error.nul_char")
+	}
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		return nil
+	}
+	ct, _, _ := strings.Cut(r.Header.Get("Content-Type"), ";")
+	if strings.TrimSpace(ct) != "application/x-www-form-urlencoded" {
+		return nil
+	}
+	if err := r.ParseForm(); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return platform.E(platform.CodeTooLarge)
+		}
+		return platform.E(platform.CodeBadRequest).Wrap(err)
+	}
+	for _, vs := range r.PostForm {
+		for _, v := range vs {
+			if strings.ContainsRune(v, 0) {
+				return platform.Errorf(platform.CodeBadRequest, "error.nul_char")
+			}
+		}
+	}
+	return nil
 }
 
 // requestID takes a sane incoming X-Request-ID (from a proxy) or makes one.
