@@ -123,6 +123,7 @@ func (h *handlers) api(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	page.Items = maskFor(r, page.Items)
 	return web.WriteJSON(w, http.StatusOK, page)
 }
 
@@ -157,7 +158,7 @@ func (h *handlers) export(w http.ResponseWriter, r *http.Request, f Filter) erro
 		if err != nil {
 			return err
 		}
-		for _, it := range page.Items {
+		for _, it := range maskFor(r, page.Items) {
 			var changes []string
 			for _, c := range it.Diff() {
 				changes = append(changes, c.Field+": "+orNone(c.Before)+" → "+orNone(c.After))
@@ -217,7 +218,7 @@ func (h *handlers) page(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	data.ExportURL = (&web.Table{ID: exportTable}).ExportURL(r)
-	for _, it := range page.Items {
+	for _, it := range maskFor(r, page.Items) {
 		actor := it.ActorName
 		if it.ActorEmail != "" {
 			actor += " <" + it.ActorEmail + ">"

@@ -105,6 +105,11 @@ func init() {
 	})
 }
 
+// PermPII shows personal data (phone, email, address) unmasked. The staff
+// domain declares which roles hold it; any domain that shows personal data
+// checks it.
+const PermPII Permission = "pii.view"
+
 // MaskPhone hides the middle of a mobile number: 13812345678 → 138****5678.
 func MaskPhone(s string) string {
 	r := []rune(s)

@@ -18,7 +18,7 @@ const (
 	PermView   platform.Permission = "staff.view"
 	PermManage platform.Permission = "staff.manage"
 	// PermPII shows personal data (phone, email) unmasked in the console.
-	PermPII platform.Permission = "pii.view"
+	PermPII = platform.PermPII
 	// PermSelf lets any staff user change their own password.
 	PermSelf platform.Permission = "staff.self"
 )
