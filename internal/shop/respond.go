@@ -62,7 +62,7 @@ func (p *rendered) send(w http.ResponseWriter, r *http.Request) error {
 	for k, v := range p.header {
 		hd[k] = v
 	}
-	hd.Set("Cache-Control", "public, max-age=60")
+	hd.Set("Cache-Control", cacheControl(hd))
 	hd.Set("ETag", p.etag)
 	if etagMatch(r.Header.Get("If-None-Match"), p.etag) {
 		hd.Del("Content-Type")
@@ -72,6 +72,17 @@ func (p *rendered) send(w http.ResponseWriter, r *http.Request) error {
 	w.WriteHeader(http.StatusOK)
 	_, err := w.Write(p.body)
 	return err
+}
+
+// cacheControl is the caching of an anonymous page: a minute anywhere, but
+// only in the browser's own cache when the response sets a cookie (the
+// visit-tracking ids), so a shared cache never hands one visitor's ids to
+// another.
+func cacheControl(h http.Header) string {
+	if len(h.Values("Set-Cookie")) > 0 {
+		return "private, max-age=60"
+	}
+	return "public, max-age=60"
 }
 
 // pageKey names a cached page: one product in one language.
