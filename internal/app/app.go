@@ -5,6 +5,7 @@ package app
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -101,6 +102,13 @@ func Build(ctx context.Context, cfg Config, db *store.DB) (*App, error) {
 	if err := db.LeaseNode(ctx); err != nil {
 		return nil, err
 	}
+	// Consumers follow the outbox by id: new ids must stay above every
+	// stored one even if the wall clock stepped back since the last run.
+	var maxEvent sql.NullInt64
+	if err := db.R.QueryRowContext(ctx, `SELECT MAX(id) FROM outbox_events`).Scan(&maxEvent); err != nil {
+		return nil, fmt.Errorf("app: newest outbox event: %w", err)
+	}
+	db.IDs.Observe(platform.ID(maxEvent.Int64))
 	if err := a.buildJobs(); err != nil {
 		return nil, err
 	}

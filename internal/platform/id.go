@@ -80,6 +80,20 @@ func NewIDGen(node int) *IDGen {
 // Node is the generator's node number.
 func (g *IDGen) Node() int { return int(g.node) }
 
+// Observe makes every later id larger than seen, an id already stored.
+// A process calls it at start with the largest id of the logs that readers
+// follow by id (the outbox), so a wall clock that stepped back across a
+// restart cannot hand out ids below a consumer's position.
+func (g *IDGen) Observe(seen ID) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	ms := int64(seen) >> (idNodeBits + idSeqBits)
+	if ms >= g.lastMS {
+		g.lastMS = ms
+		g.seq = 1<<idSeqBits - 1 // the next id moves to the next millisecond
+	}
+}
+
 // Next returns a new id, larger than every id this generator made before.
 // When the sequence of a millisecond runs out it borrows the next
 // millisecond rather than sleeping, so a burst never blocks.

@@ -130,3 +130,18 @@ func TestNewIDGenRejectsBadNode(t *testing.T) {
 		}()
 	}
 }
+
+func TestIDGenObserveKeepsIDsAboveSeen(t *testing.T) {
+	g := NewIDGen(3)
+	future := IDAt(time.Now().Add(time.Hour), 0, 7)
+	g.Observe(future)
+	if id := g.Next(); id <= future {
+		t.Fatalf("after Observe(%d), Next() = %d; want larger", future, id)
+	}
+	past := IDAt(time.Now().Add(-time.Hour), 0, 0)
+	before := g.Next()
+	g.Observe(past)
+	if id := g.Next(); id <= before {
+		t.Fatalf("Observe of an old id moved the generator back: %d after %d", id, before)
+	}
+}
