@@ -100,12 +100,6 @@ func restoreIndexes(ctx context.Context, db *store.DB, idx []secondaryIndex) err
 		close(next)
 		return errors.Join(<-errs, <-errs)
 	}
-	if len(idx) > 0 {
-		// The sorter that builds an index works in the page cache.
-		if _, err := db.W.ExecContext(ctx, `PRAGMA cache_size = -262144`); err != nil {
-			return fmt.Errorf("demo: restore indexes: %w", err)
-		}
-	}
 	for _, ix := range idx {
 		if _, err := db.W.ExecContext(ctx, ix.create); err != nil {
 			return fmt.Errorf("demo: restore index %s: %w", ix.name, err)
@@ -139,13 +133,13 @@ func loadSettings(ctx context.Context, db *store.DB) (func() error, error) {
 	db.R.SetMaxIdleConns(0)
 	restore := func() error {
 		defer db.R.SetMaxIdleConns(idle)
-		return set(context.Background(), "journal_mode = WAL", "synchronous = NORMAL", "temp_store = DEFAULT", "cache_size = -2000")
+		return set(context.Background(), "journal_mode = WAL", "synchronous = NORMAL")
 	}
 	var mode string
 	if err := db.W.QueryRowContext(ctx, `PRAGMA journal_mode = TRUNCATE`).Scan(&mode); err != nil {
 		return nil, errors.Join(fmt.Errorf("demo: journal_mode: %w", err), restore())
 	}
-	if err := set(ctx, "synchronous = OFF", "temp_store = MEMORY"); err != nil {
+	if err := set(ctx, "synchronous = OFF"); err != nil {
 		return nil, errors.Join(err, restore())
 	}
 	return restore, nil

@@ -42,6 +42,15 @@ type demoChunk struct {
 	n                                             int
 }
 
+// reset empties c for reuse, keeping its slices' room.
+func (c *demoChunk) reset() {
+	for _, v := range []*[]any{&c.orders, &c.lines, &c.payments, &c.refunds, &c.transitions} {
+		clear(*v)
+		*v = (*v)[:0]
+	}
+	c.n = 0
+}
+
 func runDemo(ctx context.Context, env *module.DemoEnv) error {
 	if env.Clear {
 		return env.DB.Load(ctx, func(l *store.Loader) error {
@@ -56,13 +65,25 @@ func runDemo(ctx context.Context, env *module.DemoEnv) error {
 	shop := env.Shop
 	shop.Progress.Start("orders", int64(shop.Orders))
 	g := newDemoGen(shop)
+	g.tm = env.DB.BulkTime
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	chunks := make(chan *demoChunk, 1)
+	// Loaded chunks come back for reuse, so their slices stop growing
+	// after the first two.
+	free := make(chan *demoChunk, 2)
+	next := func() *demoChunk {
+		select {
+		case c := <-free:
+			return c
+		default:
+			return &demoChunk{}
+		}
+	}
 	go func() {
 		defer close(chunks)
 		plan := shop.NewPlan()
-		c := &demoChunk{}
+		c := next()
 		for {
 			day, ok := plan.Next()
 			if !ok {
@@ -78,7 +99,7 @@ func runDemo(ctx context.Context, env *module.DemoEnv) error {
 				case <-ctx.Done():
 					return
 				}
-				c = &demoChunk{}
+				c = next()
 			}
 		}
 		if c.n > 0 {
@@ -122,6 +143,11 @@ func runDemo(ctx context.Context, env *module.DemoEnv) error {
 			return fmt.Errorf("order: demo: %w", err)
 		}
 		shop.Progress.Add(int64(c.n))
+		c.reset()
+		select {
+		case free <- c:
+		default:
+		}
 	}
 	return nil
 }
@@ -137,10 +163,13 @@ type demoGen struct {
 	dayOff   int64
 	now      time.Time
 	traffic  time.Time // orders from here on have a visit session
+	// tm is a time as a row value (store.DB.BulkTime): formatted here,
+	// off the writer's goroutine.
+	tm func(time.Time) any
 }
 
 func newDemoGen(shop *demokit.Shop) *demoGen {
-	g := &demoGen{shop: shop, dayIndex: -1, now: shop.End.UTC()}
+	g := &demoGen{shop: shop, dayIndex: -1, now: shop.End.UTC(), tm: func(t time.Time) any { return store.Time(t) }}
 	g.traffic = shop.End.AddDate(0, 0, -shop.TrafficDays).UTC()
 	return g
 }
@@ -306,7 +335,8 @@ func (g *demoGen) order(c *demoChunk, day demokit.Day, st demokit.Stub) {
 	if payStatus == "captured" {
 		ref = fmt.Sprintf("%s%s%010d", paidAt.In(platform.ShopZone).Format("20060102"), provider[:2], uint64(id)%10_000_000_000)
 	}
-	c.payments = append(c.payments, payID, id, method, provider, total, payStatus, ref, nullTime(capturedAt), store.Time(placed))
+	placedV := g.tm(placed)
+	c.payments = append(c.payments, payID, id, method, provider, total, payStatus, ref, g.nullTime(capturedAt), placedV)
 
 	// Refunds: a cancelled paid order is refunded in full; some delivered
 	// orders come back, whole or in part.
@@ -353,7 +383,7 @@ func (g *demoGen) order(c *demoChunk, day demokit.Day, st demokit.Stub) {
 		o.step(Delivered, Completed, "customer", "确认收货", completedAt)
 	}
 	for _, t := range o.steps {
-		c.transitions = append(c.transitions, s.ID(demokit.SpaceTransition, g.transK), id, string(t.from), string(t.to), t.actor, t.reason, store.Time(t.at))
+		c.transitions = append(c.transitions, s.ID(demokit.SpaceTransition, g.transK), id, string(t.from), string(t.to), t.actor, t.reason, g.tm(t.at))
 		g.transK++
 	}
 
@@ -366,8 +396,8 @@ func (g *demoGen) order(c *demoChunk, day demokit.Day, st demokit.Stub) {
 	orderNo := fmt.Sprintf("%s%08d", placed.In(platform.ShopZone).Format("20060102"), g.dayOff)
 	c.orders = append(c.orders, id, orderNo, cust.ID, string(o.last), demokit.Channels[st.Channel], session,
 		items, discount, shipping, total, costTotal, refundedTotal, count, cust.ProvinceCode, cust.Province, cust.City,
-		store.Time(placed), nullTime(o.cut(paidAt)), nullTime(o.cut(shippedAt)), nullTime(o.cut(deliveredAt)), nullTime(o.cut(completedAt)),
-		nullTime(o.cut(cancelledAt)), store.Time(placed), store.Time(o.lastAt))
+		placedV, g.nullTime(o.cut(paidAt)), g.nullTime(o.cut(shippedAt)), g.nullTime(o.cut(deliveredAt)), g.nullTime(o.cut(completedAt)),
+		g.nullTime(o.cut(cancelledAt)), placedV, g.tm(o.lastAt))
 	for _, l := range lines {
 		sku := &s.SKUs[l.sku]
 		c.lines = append(c.lines, s.ID(demokit.SpaceLine, g.lineK), id, sku.ProductID, sku.ID, sku.CategoryID, sku.Title, sku.SpecText,
@@ -388,11 +418,11 @@ func (g *demoGen) refund(c *demoChunk, orderID, payID int64, lines []demoLine, a
 	var refundedAt any
 	var got int64
 	if status == "refunded" {
-		refundedAt = store.Time(done)
+		refundedAt = g.tm(done)
 		got = amount
 		spread(lines, amount)
 	}
-	c.refunds = append(c.refunds, g.shop.ID(demokit.SpaceRefund, g.refundK), orderID, payID, amount, reason, status, store.Time(at), refundedAt)
+	c.refunds = append(c.refunds, g.shop.ID(demokit.SpaceRefund, g.refundK), orderID, payID, amount, reason, status, g.tm(at), refundedAt)
 	g.refundK++
 	return got
 }
@@ -465,11 +495,11 @@ func (t *demoTimeline) cut(at time.Time) time.Time {
 	return at
 }
 
-func nullTime(t time.Time) any {
+func (g *demoGen) nullTime(t time.Time) any {
 	if t.IsZero() {
 		return nil
 	}
-	return store.Time(t)
+	return g.tm(t)
 }
 
 func maxTime(a, b time.Time) time.Time {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -211,3 +212,48 @@ func (b *Batch) copyPG() error {
 	}
 	return nil
 }
+
+// BulkTime is t (see Time) as a value for Batch.Add. On SQLite it is the
+// text the driver would store for t, so a generator can format its rows
+// on its own goroutine instead of the single writer's; on PostgreSQL,
+// whose COPY sends timestamps in binary, it is the time itself.
+func (db *DB) BulkTime(t time.Time) any {
+	t = Time(t)
+	if db.Dialect == Postgres {
+		return t
+	}
+	return string(AppendSQLiteTime(make([]byte, 0, 32), t))
+}
+
+// AppendSQLiteTime appends t as the SQLite driver writes a time with
+// _time_format=sqlite: "2006-01-02 15:04:05.999999999-07:00" (fraction
+// without trailing zeros).
+func AppendSQLiteTime(b []byte, t time.Time) []byte {
+	if t.Location() != time.UTC {
+		return t.AppendFormat(b, sqliteTimeFormat)
+	}
+	y, mo, d := t.Date()
+	h, mi, s := t.Clock()
+	if y < 0 || y > 9999 {
+		return t.AppendFormat(b, sqliteTimeFormat)
+	}
+	b = append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+		byte('0'+int(mo)/10), byte('0'+int(mo)%10), '-', byte('0'+d/10), byte('0'+d%10), ' ',
+		byte('0'+h/10), byte('0'+h%10), ':', byte('0'+mi/10), byte('0'+mi%10), ':', byte('0'+s/10), byte('0'+s%10))
+	if ns := t.Nanosecond(); ns != 0 {
+		var frac [10]byte
+		frac[0] = '.'
+		for i := 9; i >= 1; i-- {
+			frac[i] = byte('0' + ns%10)
+			ns /= 10
+		}
+		n := 10
+		for frac[n-1] == '0' {
+			n--
+		}
+		b = append(b, frac[:n]...)
+	}
+	return append(b, "+00:00"...)
+}
+
+const sqliteTimeFormat = "2006-01-02 15:04:05.999999999-07:00"

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -79,4 +80,17 @@ func TestLoadRollsBackOnError(t *testing.T) {
 			t.Fatalf("%d rows after rollback", n)
 		}
 	})
+}
+
+func TestAppendSQLiteTimeMatchesTheDriverFormat(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	times := []time.Time{time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), time.Date(2026, 1, 2, 3, 4, 5, 120_000, time.UTC), time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)}
+	for range 10_000 {
+		times = append(times, time.Unix(r.Int64N(4_000_000_000), r.Int64N(1e9)).UTC())
+	}
+	for _, at := range times {
+		if got, want := string(store.AppendSQLiteTime(nil, at)), at.Format("2006-01-02 15:04:05.999999999-07:00"); got != want {
+			t.Fatalf("%v: %q, want %q", at, got, want)
+		}
+	}
 }

@@ -43,37 +43,85 @@ func runDemo(ctx context.Context, env *module.DemoEnv) error {
 	}
 	shop := env.Shop
 	from := shop.End.AddDate(0, 0, -shop.TrafficDays)
-	plan := shop.NewPlan()
 	shop.Progress.Start("traffic", int64(shop.TrafficDays))
-	g := &demoTraffic{shop: shop}
-	for {
-		day, ok := plan.Next()
-		if !ok {
-			break
+	g := &demoTraffic{shop: shop, tm: env.DB.BulkTime}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	// A second goroutine generates the next day while the writer loads
+	// the current one.
+	days := make(chan *demoDay, 1)
+	errc := make(chan error, 1)
+	go func() {
+		defer close(days)
+		plan := shop.NewPlan()
+		for {
+			day, ok := plan.Next()
+			if !ok {
+				return
+			}
+			if day.Date.Before(from) {
+				continue
+			}
+			d := &demoDay{}
+			if err := g.day(d, day); err != nil {
+				errc <- err
+				return
+			}
+			select {
+			case days <- d:
+			case <-ctx.Done():
+				return
+			}
 		}
-		if day.Date.Before(from) {
-			continue
-		}
+	}()
+	for d := range days {
 		err := env.DB.Load(ctx, func(l *store.Loader) error {
-			g.sessions = l.Into("visit_sessions", demoSessionCols...)
-			g.events = l.Into("visit_events", demoEventCols...)
-			return g.day(day)
+			for _, t := range []struct {
+				table string
+				cols  []string
+				vals  []any
+			}{
+				{"visit_sessions", demoSessionCols, d.sessions},
+				{"visit_events", demoEventCols, d.events},
+			} {
+				b := l.Into(t.table, t.cols...)
+				w := len(t.cols)
+				for i := 0; i < len(t.vals); i += w {
+					if err := b.Add(t.vals[i : i+w]...); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
 		})
 		if err != nil {
+			cancel()
+			for range days {
+			}
 			return fmt.Errorf("traffic: demo: %w", err)
 		}
 		shop.Progress.Add(1)
 	}
+	select {
+	case err := <-errc:
+		return fmt.Errorf("traffic: demo: %w", err)
+	default:
+	}
 	return nil
 }
 
-type demoTraffic struct {
-	shop             *demokit.Shop
-	sessions, events *store.Batch
-	visitK, eventK   int64
+// demoDay is one day's rows, flat: len(cols) values per row.
+type demoDay struct {
+	sessions, events []any
 }
 
-func (g *demoTraffic) day(day demokit.Day) error {
+type demoTraffic struct {
+	shop           *demokit.Shop
+	tm             func(time.Time) any // store.DB.BulkTime
+	visitK, eventK int64
+}
+
+func (g *demoTraffic) day(d *demoDay, day demokit.Day) error {
 	s := g.shop
 	r := s.Rand("traffic", int64(day.Index))
 	for _, st := range day.Stubs {
@@ -81,7 +129,7 @@ func (g *demoTraffic) day(day demokit.Day) error {
 		pv := 3 + r.IntN(6)
 		start := st.At.Add(-time.Duration(pv)*time.Duration(40+r.IntN(80))*time.Second - time.Minute)
 		cust := s.Customers[st.Customer].ID
-		if err := g.session(r, s.ConvertingSession(st.K), cust, st.Channel, start, pv, sku.ProductID, true); err != nil {
+		if err := g.session(d, r, s.ConvertingSession(st.K), cust, st.Channel, start, pv, sku.ProductID, true); err != nil {
 			return err
 		}
 	}
@@ -111,7 +159,7 @@ func (g *demoTraffic) day(day demokit.Day) error {
 				pv = 3 + r.IntN(6)
 			}
 			sku := s.SKUs[s.PickSKU(r)]
-			if err := g.session(r, id, cust, uint8(c), start, pv, sku.ProductID, false); err != nil {
+			if err := g.session(d, r, id, cust, uint8(c), start, pv, sku.ProductID, false); err != nil {
 				return err
 			}
 		}
@@ -120,7 +168,7 @@ func (g *demoTraffic) day(day demokit.Day) error {
 }
 
 // session writes one session and its page_views events.
-func (g *demoTraffic) session(r *rand.Rand, id int64, customer any, ch uint8, start time.Time, pv int, product int64, buys bool) error {
+func (g *demoTraffic) session(d *demoDay, r *rand.Rand, id int64, customer any, ch uint8, start time.Time, pv int, product int64, buys bool) error {
 	s := g.shop
 	src := demokit.Channels[ch]
 	utmSource, utmMedium, campaign, referrer := demoUTM(r, src, start)
@@ -158,15 +206,14 @@ func (g *demoTraffic) session(r *rand.Rand, id int64, customer any, ch uint8, st
 			c := s.Categories[r.IntN(len(s.Categories))]
 			path = fmt.Sprintf("/c/%d", c.ID)
 		}
-		if err := g.events.Add(s.ID(demokit.SpaceEvent, g.eventK), id, kind, path, pid, store.Time(at)); err != nil {
-			return err
-		}
+		d.events = append(d.events, s.ID(demokit.SpaceEvent, g.eventK), id, kind, path, pid, g.tm(at))
 		g.eventK++
 		if i < pv-1 {
 			at = at.Add(time.Duration(15+r.IntN(150)) * time.Second)
 		}
 	}
-	return g.sessions.Add(id, visitor, customer, src, utmSource, utmMedium, campaign, referrer, landing, device, pv, store.Time(start), store.Time(at))
+	d.sessions = append(d.sessions, id, visitor, customer, src, utmSource, utmMedium, campaign, referrer, landing, device, pv, g.tm(start), g.tm(at))
+	return nil
 }
 
 // demoUTM is what each channel's links carry.
