@@ -2,10 +2,12 @@ package app
 
 import (
 	"context"
+	"log/slog"
 	"time"
 
 	"github.com/riverqueue/river"
 
+	"storeops/internal/customer"
 	"storeops/internal/idempotency"
 	"storeops/internal/module"
 	"storeops/internal/outbox"
@@ -13,7 +15,8 @@ import (
 )
 
 // platformModule holds the platform's own tables and chores: the outbox
-// log, stored Idempotency-Key responses and their hourly purge.
+// log, stored Idempotency-Key responses, and the hourly purge of those and
+// of other modules' expired rows.
 func platformModule(d *module.Deps) (*module.Module, error) {
 	return &module.Module{
 		Name:       "platform",
@@ -40,14 +43,29 @@ type housekeepingWorker struct {
 	d *module.Deps
 }
 
-// Work deletes expired idempotency records.
+// Work runs Housekeeping.
 func (w *housekeepingWorker) Work(ctx context.Context, job *river.Job[HousekeepingArgs]) error {
-	n, err := idempotency.Purge(ctx, w.d.DB, w.d.DB.Now())
+	return Housekeeping(ctx, w.d.DB, w.d.Log)
+}
+
+// Housekeeping deletes expired rows: stored Idempotency-Key responses,
+// customer sessions and sign-in/sign-up throttle counters. The hourly
+// housekeeping job runs it.
+func Housekeeping(ctx context.Context, db *store.DB, log *slog.Logger) error {
+	now := db.Now()
+	n, err := idempotency.Purge(ctx, db, now)
 	if err != nil {
 		return err
 	}
 	if n > 0 {
-		w.d.Log.Info("purged expired idempotency keys", "count", n)
+		log.Info("purged expired idempotency keys", "count", n)
+	}
+	sessions, counters, err := customer.Purge(ctx, db, now)
+	if err != nil {
+		return err
+	}
+	if sessions > 0 || counters > 0 {
+		log.Info("purged expired customer sessions and throttle counters", "sessions", sessions, "counters", counters)
 	}
 	return nil
 }

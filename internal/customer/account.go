@@ -2,6 +2,7 @@ package customer
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -9,13 +10,40 @@ import (
 	"storeops/internal/store"
 )
 
-// SignUp creates an active account. The password is hashed before the
-// transaction starts, so the writer is never held during argon2.
+// SignUp creates an active account for a client at ip.
 //
-// Errors: CodeInvalid (fields), CodeEmailTaken, CodeMobileTaken.
-func (s *Service) SignUp(ctx context.Context, in SignUpInput) (*Customer, error) {
+// Every valid attempt counts against the address first (SignUpLimit), a
+// taken email or mobile included, so the form can neither mass-create
+// accounts nor probe for registered logins quickly. Whether the login is
+// taken is checked before the password is hashed, so a refused sign-up
+// costs no argon2 work; the password is hashed outside any transaction,
+// so the writer is never held during argon2. The unique indexes still
+// decide a race between two sign-ups for the same login.
+//
+// Errors: CodeInvalid (fields), CodeEmailTaken, CodeMobileTaken,
+// CodeRateLimited with Extra["retry_after"] in seconds.
+func (s *Service) SignUp(ctx context.Context, in SignUpInput, ip string) (*Customer, error) {
 	if err := in.Validate(); err != nil {
 		return nil, err
+	}
+	var takenErr error
+	err := s.db.Write(ctx, func(tx *store.Tx) error {
+		if err := s.throttleHit(ctx, tx, []throttleKey{{scopeSignUp, ip, s.cfg.SignUpLimit}}); err != nil {
+			return err
+		}
+		// Reported after the commit, so the attempt stays counted.
+		takenErr = taken(ctx, tx, in.Email, in.Mobile)
+		var pe *platform.Error
+		if takenErr != nil && !errors.As(takenErr, &pe) {
+			return takenErr // a database error: roll back
+		}
+		return nil
+	})
+	if err == nil {
+		err = takenErr
+	}
+	if err != nil {
+		return nil, fmt.Errorf("customer: sign up: %w", err)
 	}
 	hash, err := s.hasher.Hash(in.Password)
 	if err != nil {
@@ -23,11 +51,6 @@ func (s *Service) SignUp(ctx context.Context, in SignUpInput) (*Customer, error)
 	}
 	var c *Customer
 	err = s.db.Write(ctx, func(tx *store.Tx) error {
-		// Check first for a precise code; the unique indexes still decide
-		// races between two sign-ups.
-		if err := taken(ctx, tx, in.Email, in.Mobile); err != nil {
-			return err
-		}
 		id := tx.NewID()
 		_, err := tx.ExecContext(ctx, `INSERT INTO customers (id, email, mobile, name, password_hash, status, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $7)`,

@@ -7,12 +7,15 @@ import (
 	"time"
 
 	"storeops/internal/platform"
+	"storeops/internal/region"
 	"storeops/internal/store"
 )
 
 // Address is one entry of a customer's address book. Region codes are
 // GB/T 2260 six-digit codes (province 110000, city 110100, district
-// 110101); the names are kept beside them as the customer saw them.
+// 110101; a city without districts, such as 东莞市, has nine-digit town
+// codes at the district level); the names beside them are the dataset's
+// names for those codes.
 type Address struct {
 	ID           platform.ID `json:"id"`
 	Recipient    string      `json:"recipient"`
@@ -32,7 +35,9 @@ type Address struct {
 
 // AddressInput is what a customer submits to create or replace an
 // address. Region codes may be given in the short form china-division
-// uses ("11", "1101") or the full six digits.
+// uses ("11", "1101") or the full six digits; they must exist in the
+// dataset (package region). The region names are optional and replaced by
+// the dataset's names for the codes.
 type AddressInput struct {
 	Recipient    string `json:"recipient"`
 	Mobile       string `json:"mobile"`
@@ -62,49 +67,57 @@ func (in *AddressInput) Validate() error {
 	} else {
 		e.With("mobile", "customer.mobile_invalid")
 	}
-	checkLen(e, "province", in.Province, 30, true)
-	checkLen(e, "city", in.City, 30, true)
-	checkLen(e, "district", in.District, 30, true)
 	checkLen(e, "detail", in.Detail, 120, true)
-	var provOK, cityOK bool
-	in.ProvinceCode, provOK = regionCode(e, "province_code", in.ProvinceCode, 2, "")
-	prefix := ""
-	if provOK {
-		prefix = in.ProvinceCode[:2]
-	}
-	in.CityCode, cityOK = regionCode(e, "city_code", in.CityCode, 4, prefix)
-	prefix = ""
-	if cityOK {
-		prefix = in.CityCode[:4]
-	}
-	in.DistrictCode, _ = regionCode(e, "district_code", in.DistrictCode, 6, prefix)
+	in.checkRegion(e)
 	if in.PostalCode != "" && !isDigits(in.PostalCode, 6) {
 		e.With("postal_code", "customer.postal_code_invalid")
 	}
 	return orNil(e)
 }
 
-// regionCode checks a GB/T 2260 code at a level (2 province, 4 city, 6
-// district significant digits) and returns it in six-digit form. prefix,
-// when set, is the parent's significant digits the code must start with.
-func regionCode(e *platform.Error, field, code string, digits int, prefix string) (string, bool) {
+// checkRegion checks the region codes against the GB/T 2260 dataset
+// (package region): each must exist at its level and lie inside the one
+// above it. The codes are stored in six-digit form and the names are
+// taken from the dataset, whatever the client sent beside them.
+func (in *AddressInput) checkRegion(e *platform.Error) {
+	prov, provOK := regionLevel(e, "province_code", in.ProvinceCode, region.Province, nil)
+	city, cityOK := regionLevel(e, "city_code", in.CityCode, region.City, ifOK(prov, provOK))
+	dist, distOK := regionLevel(e, "district_code", in.DistrictCode, region.District, ifOK(city, cityOK))
+	if provOK {
+		in.ProvinceCode, in.Province = prov.Code, prov.Name
+	}
+	if cityOK {
+		in.CityCode, in.City = city.Code, city.Name
+	}
+	if distOK {
+		in.DistrictCode, in.District = dist.Code, dist.Name
+	}
+}
+
+func ifOK(d region.Division, ok bool) *region.Division {
+	if !ok {
+		return nil
+	}
+	return &d
+}
+
+// regionLevel looks code up at one level; parent, when known, is the
+// division the code must belong to.
+func regionLevel(e *platform.Error, field, code string, find func(string) (region.Division, bool), parent *region.Division) (region.Division, bool) {
 	if code == "" {
 		e.With(field, "field.required")
-		return code, false
+		return region.Division{}, false
 	}
-	if len(code) == digits && isDigits(code, digits) {
-		code += strings.Repeat("0", 6-digits)
-	}
-	if !isDigits(code, 6) || code[:digits] == strings.Repeat("0", digits) || strings.Trim(code[digits:], "0") != "" ||
-		strings.Trim(code[digits-2:digits], "0") == "" {
+	d, ok := find(code)
+	if !ok {
 		e.With(field, "customer.region_invalid")
-		return code, false
+		return d, false
 	}
-	if prefix != "" && !strings.HasPrefix(code, prefix) {
+	if parent != nil && d.Parent != parent.Code {
 		e.With(field, "customer.region_mismatch")
-		return code, false
+		return d, false
 	}
-	return code, true
+	return d, true
 }
 
 func isDigits(s string, n int) bool {
@@ -191,6 +204,9 @@ func (s *Service) CreateAddress(ctx context.Context, customerID platform.ID, in 
 	}
 	var a Address
 	err := s.db.Write(ctx, func(tx *store.Tx) error {
+		if err := lockAddressBook(ctx, tx, customerID); err != nil {
+			return err
+		}
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM customer_addresses WHERE customer_id = $1`, customerID).Scan(&n); err != nil {
 			return err
@@ -211,7 +227,7 @@ func (s *Service) CreateAddress(ctx context.Context, customerID platform.ID, in 
 			id, customerID, in.Recipient, in.Mobile, in.Province, in.ProvinceCode, in.City, in.CityCode,
 			in.District, in.DistrictCode, in.Detail, in.PostalCode, in.IsDefault, tx.Now)
 		if err != nil {
-			return err
+			return addressConflict(err)
 		}
 		a, err = getAddress(ctx, tx, customerID, id)
 		return err
@@ -232,6 +248,9 @@ func (s *Service) UpdateAddress(ctx context.Context, customerID, id platform.ID,
 	}
 	var a Address
 	err := s.db.Write(ctx, func(tx *store.Tx) error {
+		if err := lockAddressBook(ctx, tx, customerID); err != nil {
+			return err
+		}
 		old, err := getAddress(ctx, tx, customerID, id)
 		if err != nil {
 			return err
@@ -248,7 +267,7 @@ func (s *Service) UpdateAddress(ctx context.Context, customerID, id platform.ID,
 			in.Recipient, in.Mobile, in.Province, in.ProvinceCode, in.City, in.CityCode, in.District, in.DistrictCode,
 			in.Detail, in.PostalCode, isDefault, tx.Now, id, customerID)
 		if err != nil {
-			return err
+			return addressConflict(err)
 		}
 		a, err = getAddress(ctx, tx, customerID, id)
 		return err
@@ -264,6 +283,9 @@ func (s *Service) UpdateAddress(ctx context.Context, customerID, id platform.ID,
 // Errors: CodeNotFound (missing or another customer's).
 func (s *Service) DeleteAddress(ctx context.Context, customerID, id platform.ID) error {
 	err := s.db.Write(ctx, func(tx *store.Tx) error {
+		if err := lockAddressBook(ctx, tx, customerID); err != nil {
+			return err
+		}
 		old, err := getAddress(ctx, tx, customerID, id)
 		if err != nil {
 			return err
@@ -276,12 +298,36 @@ func (s *Service) DeleteAddress(ctx context.Context, customerID, id platform.ID)
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE customer_addresses SET is_default = TRUE, updated_at = $1
 			WHERE id = (SELECT MAX(id) FROM customer_addresses WHERE customer_id = $2)`, tx.Now, customerID)
-		return err
+		return addressConflict(err)
 	})
 	if err != nil {
 		return fmt.Errorf("customer: delete address: %w", err)
 	}
 	return nil
+}
+
+// lockAddressBook serialises writes to one customer's address book. On
+// PostgreSQL two transactions could otherwise both count the book before
+// either inserts (overfilling it), or both clear the default and then
+// collide on customer_addresses_one_default; locking the customer row
+// first makes the second wait and then see the first's rows. SQLite has a
+// single writer, so its write transactions are serial already.
+func lockAddressBook(ctx context.Context, tx *store.Tx, customerID platform.ID) error {
+	if tx.Dialect != store.Postgres {
+		return nil
+	}
+	var id platform.ID
+	err := tx.QueryRowContext(ctx, `SELECT id FROM customers WHERE id = $1 FOR UPDATE`, customerID).Scan(&id)
+	return store.NotFound(err, "customer")
+}
+
+// addressConflict reports a unique violation that slipped past the lock
+// (such as a second default address) as a conflict, not a server error.
+func addressConflict(err error) error {
+	if store.IsUniqueViolation(err) {
+		return platform.E(platform.CodeConflict).Wrap(err)
+	}
+	return err
 }
 
 // clearDefault unmarks the current default when a new one is coming.

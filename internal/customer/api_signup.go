@@ -12,9 +12,9 @@ func (h *handlers) signUp(w http.ResponseWriter, r *http.Request) error {
 	if err := web.DecodeJSON(r, &in); err != nil {
 		return err
 	}
-	c, err := h.svc.SignUp(r.Context(), in)
+	c, err := h.svc.SignUp(r.Context(), in, clientIP(r))
 	if err != nil {
-		return err
+		return withRetryAfter(w, err)
 	}
 	token, _, err := h.svc.StartSession(r.Context(), c.ID, SessionMeta{IP: clientIP(r), UserAgent: r.UserAgent()})
 	if err != nil {

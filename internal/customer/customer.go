@@ -79,6 +79,9 @@ type Config struct {
 	// address.
 	LoginLimit Limit
 	IPLimit    Limit
+	// SignUpLimit throttles sign-up attempts per client address (default
+	// 10 an hour).
+	SignUpLimit Limit
 	// MaxAddresses bounds one customer's address book (default 50).
 	MaxAddresses int
 }
@@ -103,6 +106,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.IPLimit.Failures <= 0 {
 		c.IPLimit = Limit{Failures: 30, Window: 15 * time.Minute, Lockout: 15 * time.Minute}
+	}
+	if c.SignUpLimit.Failures <= 0 {
+		c.SignUpLimit = Limit{Failures: 10, Window: time.Hour, Lockout: time.Hour}
 	}
 	if c.MaxAddresses <= 0 {
 		c.MaxAddresses = 50

@@ -91,7 +91,7 @@ func customerID(r *http.Request) platform.ID {
 	return 0
 }
 
-// withRetryAfter sets Retry-After for a throttled sign-in before the
+// withRetryAfter sets Retry-After for a throttled sign-in or sign-up before the
 // error is rendered.
 func withRetryAfter(w http.ResponseWriter, err error) error {
 	var e *platform.Error

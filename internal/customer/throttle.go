@@ -9,9 +9,12 @@ import (
 	"storeops/internal/store"
 )
 
+// Throttle scopes: failed sign-ins per login and per client address,
+// sign-up attempts per client address.
 const (
-	scopeLogin = "login"
-	scopeIP    = "ip"
+	scopeLogin  = "login"
+	scopeIP     = "ip"
+	scopeSignUp = "signup"
 )
 
 type throttleKey struct {
@@ -37,9 +40,9 @@ func (s *Service) throttleHit(ctx context.Context, tx *store.Tx, keys []throttle
 		}
 	}
 	if wait > 0 {
-		code := platform.CodeLocked
-		if lockedScope == scopeIP {
-			code = platform.CodeRateLimited
+		code := platform.CodeRateLimited
+		if lockedScope == scopeLogin {
+			code = platform.CodeLocked
 		}
 		e := platform.E(code)
 		e.Extra = map[string]any{"retry_after": int(math.Ceil(wait.Seconds()))}
