@@ -393,7 +393,10 @@ func (g *demoGen) order(c *demoChunk, day demokit.Day, st demokit.Stub) {
 		session = s.ConvertingSession(st.K)
 	}
 	g.dayOff += 1 + r.Int64N(97)
-	orderNo := fmt.Sprintf("%s%08d", placed.In(platform.ShopZone).Format("20060102"), g.dayOff)
+	// The plan day, not the placed time, dates the number: an order of a
+	// customer who signed up in the day's last minute is placed just
+	// after midnight, and the next day's numbers must not meet it.
+	orderNo := fmt.Sprintf("%s%08d", day.Date.Format("20060102"), g.dayOff)
 	c.orders = append(c.orders, id, orderNo, cust.ID, string(o.last), demokit.Channels[st.Channel], session,
 		items, discount, shipping, total, costTotal, refundedTotal, count, cust.ProvinceCode, cust.Province, cust.City,
 		placedV, g.nullTime(o.cut(paidAt)), g.nullTime(o.cut(shippedAt)), g.nullTime(o.cut(deliveredAt)), g.nullTime(o.cut(completedAt)),

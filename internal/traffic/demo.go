@@ -47,10 +47,12 @@ func runDemo(ctx context.Context, env *module.DemoEnv) error {
 	g := &demoTraffic{shop: shop, tm: env.DB.BulkTime}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	// A second goroutine generates the next day while the writer loads
-	// the current one.
+	// A second goroutine generates rows while the writer loads the ones
+	// before, in chunks of bounded size (a day at scale 20 is hundreds
+	// of thousands of events).
 	days := make(chan *demoDay, 1)
 	errc := make(chan error, 1)
+	g.out, g.done = days, ctx.Done()
 	go func() {
 		defer close(days)
 		plan := shop.NewPlan()
@@ -62,14 +64,13 @@ func runDemo(ctx context.Context, env *module.DemoEnv) error {
 			if day.Date.Before(from) {
 				continue
 			}
-			d := &demoDay{}
-			if err := g.day(d, day); err != nil {
+			g.cur = &demoDay{}
+			if err := g.day(day); err != nil {
 				errc <- err
 				return
 			}
-			select {
-			case days <- d:
-			case <-ctx.Done():
+			g.cur.last = true
+			if !g.send() {
 				return
 			}
 		}
@@ -100,7 +101,9 @@ func runDemo(ctx context.Context, env *module.DemoEnv) error {
 			}
 			return fmt.Errorf("traffic: demo: %w", err)
 		}
-		shop.Progress.Add(1)
+		if d.last {
+			shop.Progress.Add(1)
+		}
 	}
 	select {
 	case err := <-errc:
@@ -110,18 +113,38 @@ func runDemo(ctx context.Context, env *module.DemoEnv) error {
 	return nil
 }
 
-// demoDay is one day's rows, flat: len(cols) values per row.
+// demoTrafficChunk bounds the sessions of one chunk (one transaction).
+const demoTrafficChunk = 10_000
+
+// demoDay is a day's rows, or part of them, flat: len(cols) values per
+// row; last marks a day's final chunk.
 type demoDay struct {
 	sessions, events []any
+	last             bool
+}
+
+// send hands the current chunk to the writer and starts the next; false
+// when the writer has gone.
+func (g *demoTraffic) send() bool {
+	select {
+	case g.out <- g.cur:
+	case <-g.done:
+		return false
+	}
+	g.cur = &demoDay{}
+	return true
 }
 
 type demoTraffic struct {
 	shop           *demokit.Shop
 	tm             func(time.Time) any // store.DB.BulkTime
 	visitK, eventK int64
+	cur            *demoDay // rows being generated
+	out            chan<- *demoDay
+	done           <-chan struct{}
 }
 
-func (g *demoTraffic) day(d *demoDay, day demokit.Day) error {
+func (g *demoTraffic) day(day demokit.Day) error {
 	s := g.shop
 	r := s.Rand("traffic", int64(day.Index))
 	for _, st := range day.Stubs {
@@ -129,7 +152,7 @@ func (g *demoTraffic) day(d *demoDay, day demokit.Day) error {
 		pv := 3 + r.IntN(6)
 		start := st.At.Add(-time.Duration(pv)*time.Duration(40+r.IntN(80))*time.Second - time.Minute)
 		cust := s.Customers[st.Customer].ID
-		if err := g.session(d, r, s.ConvertingSession(st.K), cust, st.Channel, start, pv, sku.ProductID, true); err != nil {
+		if err := g.session(r, s.ConvertingSession(st.K), cust, st.Channel, start, pv, sku.ProductID, true); err != nil {
 			return err
 		}
 	}
@@ -159,7 +182,7 @@ func (g *demoTraffic) day(d *demoDay, day demokit.Day) error {
 				pv = 3 + r.IntN(6)
 			}
 			sku := s.SKUs[s.PickSKU(r)]
-			if err := g.session(d, r, id, cust, uint8(c), start, pv, sku.ProductID, false); err != nil {
+			if err := g.session(r, id, cust, uint8(c), start, pv, sku.ProductID, false); err != nil {
 				return err
 			}
 		}
@@ -168,8 +191,8 @@ func (g *demoTraffic) day(d *demoDay, day demokit.Day) error {
 }
 
 // session writes one session and its page_views events.
-func (g *demoTraffic) session(d *demoDay, r *rand.Rand, id int64, customer any, ch uint8, start time.Time, pv int, product int64, buys bool) error {
-	s := g.shop
+func (g *demoTraffic) session(r *rand.Rand, id int64, customer any, ch uint8, start time.Time, pv int, product int64, buys bool) error {
+	s, d := g.shop, g.cur
 	src := demokit.Channels[ch]
 	utmSource, utmMedium, campaign, referrer := demoUTM(r, src, start)
 	landing := "/"
@@ -213,6 +236,9 @@ func (g *demoTraffic) session(d *demoDay, r *rand.Rand, id int64, customer any, 
 		}
 	}
 	d.sessions = append(d.sessions, id, visitor, customer, src, utmSource, utmMedium, campaign, referrer, landing, device, pv, g.tm(start), g.tm(at))
+	if len(d.sessions) >= demoTrafficChunk*len(demoSessionCols) && !g.send() {
+		return context.Canceled
+	}
 	return nil
 }
 
