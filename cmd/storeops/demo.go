@@ -31,7 +31,7 @@ func demoCmd(ctx context.Context, g *globals, args []string) error {
 		fs.Float64Var(&scale, "scale", 1, "size: 0.1 is a tiny shop (~5,000 orders), 1 about 50,000 orders, 20 about a million")
 		fs.Int64Var(&seed, "seed", 1, "random seed: the same seed and --as-of give the same shop")
 		fs.StringVar(&asOf, "as-of", "", "last day of the 25-month history, YYYY-MM-DD (default today in Asia/Shanghai)")
-		fs.StringVar(&cpuProfile, "cpuprofile", "", "")
+		fs.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the generation to this file (for profiling the generator)")
 		fs.BoolVar(&replace, "replace", false, "delete the catalog, inventory, customers, orders and traffic first (refused without it when the shop has data)")
 	})
 	if err != nil {
