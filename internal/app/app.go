@@ -102,6 +102,12 @@ func Build(ctx context.Context, cfg Config, db *store.DB) (*App, error) {
 	if err := db.LeaseNode(ctx); err != nil {
 		return nil, err
 	}
+	// A bulk load killed midway left its indexes recorded: build them.
+	if n, err := store.RestorePendingIndexes(ctx, db); err != nil {
+		return nil, err
+	} else if n > 0 {
+		cfg.Log.Warn("rebuilt indexes an interrupted bulk load had dropped", "count", n)
+	}
 	// Consumers follow the outbox by id: new ids must stay above every
 	// stored one even if the wall clock stepped back since the last run.
 	var maxEvent sql.NullInt64

@@ -65,14 +65,12 @@ func dropIndexes(ctx context.Context, db *store.DB) ([]secondaryIndex, error) {
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("demo: list indexes: %w", err)
 	}
+	defs := make([]store.IndexDef, len(idx))
 	for i, ix := range idx {
-		if _, err := db.W.ExecContext(ctx, `DROP INDEX `+quoteIdent(ix.name)); err != nil {
-			// Put back what is already gone before giving up.
-			if rerr := restoreIndexes(context.WithoutCancel(ctx), db, idx[:i]); rerr != nil {
-				return nil, fmt.Errorf("demo: drop index %s: %w (and %w)", ix.name, err, rerr)
-			}
-			return nil, fmt.Errorf("demo: drop index %s: %w", ix.name, err)
-		}
+		defs[i] = store.IndexDef{Name: ix.name, Create: ix.create}
+	}
+	if err := store.DropIndexesForLoad(ctx, db, defs); err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
 	}
 	return idx, nil
 }
@@ -87,8 +85,14 @@ func restoreIndexes(ctx context.Context, db *store.DB, idx []secondaryIndex) err
 			go func() {
 				var first error
 				for ix := range next {
-					if _, err := db.Pool.Exec(ctx, ix.create); err != nil && first == nil {
-						first = fmt.Errorf("demo: restore index %s: %w", ix.name, err)
+					if _, err := db.Pool.Exec(ctx, ix.create); err != nil {
+						if first == nil {
+							first = fmt.Errorf("demo: restore index %s: %w", ix.name, err)
+						}
+						continue
+					}
+					if err := store.IndexRestored(ctx, db, ix.name); err != nil && first == nil {
+						first = err
 					}
 				}
 				errs <- first
@@ -104,11 +108,12 @@ func restoreIndexes(ctx context.Context, db *store.DB, idx []secondaryIndex) err
 		if _, err := db.W.ExecContext(ctx, ix.create); err != nil {
 			return fmt.Errorf("demo: restore index %s: %w", ix.name, err)
 		}
+		if err := store.IndexRestored(ctx, db, ix.name); err != nil {
+			return err
+		}
 	}
 	return nil
 }
-
-func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
 // loadSettings tunes SQLite for the generation and returns what puts the
 // usual settings back. Rows go straight to the database file instead of
