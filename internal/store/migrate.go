@@ -36,7 +36,10 @@ func Migrate(ctx context.Context, db *DB, sets []Migrations) error {
 		return err
 	}
 	gd := goose.DialectSQLite3
-	var opts []goose.ProviderOption
+	// Modules are written in parallel and merge in any order, so a
+	// migration may land with a timestamp below one already applied: apply
+	// it rather than refuse (each file is still applied exactly once).
+	opts := []goose.ProviderOption{goose.WithAllowOutofOrder(true)}
 	if db.Dialect == Postgres {
 		gd = goose.DialectPostgres
 		// goose's session locker serialises nodes that start together.

@@ -108,3 +108,20 @@ func TestConcurrentWritesAllLand(t *testing.T) {
 		}
 	})
 }
+
+// A module's migration that lands after a later-stamped one was applied
+// (parallel work merged late) is applied, not refused.
+func TestMigrateAppliesLateLowerVersions(t *testing.T) {
+	late := store.Migrations{Name: "late", FS: fstest.MapFS{
+		"sqlite/20261124000000_late.sql":   {Data: []byte("-- +goose Up\nCREATE TABLE late (id BIGINT PRIMARY KEY);\n-- +goose Down\nDROP TABLE late;\n")},
+		"postgres/20261124000000_late.sql": {Data: []byte("-- +goose Up\nCREATE TABLE late (id BIGINT PRIMARY KEY);\n-- +goose Down\nDROP TABLE late;\n")},
+	}}
+	storetest.Each(t, storetest.Config{Sets: []store.Migrations{testSet}}, func(t *testing.T, db *store.DB) {
+		if err := store.Migrate(context.Background(), db, []store.Migrations{store.OwnMigrations(), testSet, late}); err != nil {
+			t.Fatal(err)
+		}
+		if n := storetest.Count(t, db, `SELECT COUNT(*) FROM late`); n != 0 {
+			t.Fatalf("late table has %d rows", n)
+		}
+	})
+}
