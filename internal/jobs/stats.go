@@ -28,25 +28,33 @@ var States = []rivertype.JobState{
 
 // Count is the number of jobs in state.
 func (s Stats) Count(state rivertype.JobState) int {
-	switch state {
-	case rivertype.JobStateAvailable:
-		return s.Available
-	case rivertype.JobStateRunning:
-		return s.Running
-	case rivertype.JobStateRetryable:
-		return s.Retryable
-	case rivertype.JobStateScheduled:
-		return s.Scheduled
-	case rivertype.JobStatePending:
-		return s.Pending
-	case rivertype.JobStateCompleted:
-		return s.Completed
-	case rivertype.JobStateDiscarded:
-		return s.Discarded
-	case rivertype.JobStateCancelled:
-		return s.Cancelled
+	if p := s.field(state); p != nil {
+		return *p
 	}
 	return 0
+}
+
+// field is the counter of state, or nil for an unknown state.
+func (s *Stats) field(state rivertype.JobState) *int {
+	switch state {
+	case rivertype.JobStateAvailable:
+		return &s.Available
+	case rivertype.JobStateRunning:
+		return &s.Running
+	case rivertype.JobStateRetryable:
+		return &s.Retryable
+	case rivertype.JobStateScheduled:
+		return &s.Scheduled
+	case rivertype.JobStatePending:
+		return &s.Pending
+	case rivertype.JobStateCompleted:
+		return &s.Completed
+	case rivertype.JobStateDiscarded:
+		return &s.Discarded
+	case rivertype.JobStateCancelled:
+		return &s.Cancelled
+	}
+	return nil
 }
 
 // Stats counts jobs by state. It reads through the reader pool, so on
@@ -64,23 +72,8 @@ func (q *Queue) Stats(ctx context.Context) (Stats, error) {
 		if err := rows.Scan(&state, &n); err != nil {
 			return s, fmt.Errorf("jobs: stats: %w", err)
 		}
-		switch rivertype.JobState(state) {
-		case rivertype.JobStateAvailable:
-			s.Available = n
-		case rivertype.JobStateRunning:
-			s.Running = n
-		case rivertype.JobStateRetryable:
-			s.Retryable = n
-		case rivertype.JobStateScheduled:
-			s.Scheduled = n
-		case rivertype.JobStatePending:
-			s.Pending = n
-		case rivertype.JobStateCompleted:
-			s.Completed = n
-		case rivertype.JobStateDiscarded:
-			s.Discarded = n
-		case rivertype.JobStateCancelled:
-			s.Cancelled = n
+		if p := s.field(rivertype.JobState(state)); p != nil {
+			*p = n
 		}
 	}
 	if err := rows.Err(); err != nil {
