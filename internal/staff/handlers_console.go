@@ -3,6 +3,7 @@ package staff
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"time"
 
 	"storeops/internal/platform"
@@ -280,11 +281,14 @@ func (h *handlers) changePassword(w http.ResponseWriter, r *http.Request) error 
 		return platform.E(platform.CodeBadRequest).Wrap(err)
 	}
 	p := web.PrincipalFrom(r.Context())
-	err := h.s.ChangeOwnPassword(r.Context(), ActingFrom(r), r.PostForm.Get("current"), r.PostForm.Get("password"))
+	version, err := h.s.changeOwnPassword(r.Context(), ActingFrom(r), r.PostForm.Get("current"), r.PostForm.Get("password"))
 	if err != nil {
 		e := platform.AsError(err)
 		if e.Code.Status() >= 500 {
 			return err
+		}
+		if secs := RetryAfter(e); secs > 0 {
+			w.Header().Set("Retry-After", strconv.Itoa(secs))
 		}
 		lang := web.LangOf(r)
 		data := AccountData{Email: p.Email, Name: p.Name, Role: p.Role, Error: e.Message(lang), FieldErrors: map[string]string{}}
@@ -292,6 +296,9 @@ func (h *handlers) changePassword(w http.ResponseWriter, r *http.Request) error 
 			data.FieldErrors[f.Field] = platform.T(lang, f.Key, f.Args...)
 		}
 		return h.rd.Render(w, r, e.Code.Status(), "staff/account", data)
+	}
+	if err := h.s.keepSession(w, r, version); err != nil {
+		return err
 	}
 	http.Redirect(w, r, "/console/account?saved=1", http.StatusSeeOther)
 	return nil

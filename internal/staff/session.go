@@ -96,6 +96,10 @@ func (s *SessionStore) DeleteExpired(ctx context.Context) (int64, error) {
 const (
 	keyStaffID = "staff_id"
 	keySeen    = "seen" // unix seconds of the last idle-timeout refresh
+	// keyAuthVersion is the user's auth version at sign-in; the session
+	// ends when the user's version changes (password set or changed,
+	// account deactivated or reactivated).
+	keyAuthVersion = "auth_version"
 )
 
 // touchEvery is how often a used session's idle deadline is pushed back;
@@ -119,7 +123,9 @@ func sessionID(token string) string {
 
 // authenticateSession finds the staff user of the session cookie. A
 // missing, expired or unknown session, and a user since deactivated, are
-// anonymous (the console then asks to sign in).
+// anonymous (the console then asks to sign in). A session signed in under
+// another auth version than the user's (the password was set since) is
+// deleted.
 func (s *Service) authenticateSession(r *http.Request) (*web.Principal, error) {
 	token := sessionToken(r)
 	if token == "" {
@@ -143,6 +149,12 @@ func (s *Service) authenticateSession(r *http.Request) (*web.Principal, error) {
 		return nil, err
 	}
 	if !u.Active {
+		return nil, nil
+	}
+	if s.sessions.GetInt64(ctx, keyAuthVersion) != u.authVersion {
+		if err := s.sessions.Destroy(ctx); err != nil {
+			s.log.WarnContext(r.Context(), "staff: end stale session", "err", err)
+		}
 		return nil, nil
 	}
 	if now := time.Now().Unix(); now-s.sessions.GetInt64(ctx, keySeen) >= int64(touchEvery/time.Second) {
@@ -172,6 +184,7 @@ func (s *Service) startSession(w http.ResponseWriter, r *http.Request, u User) e
 		return err
 	}
 	s.sessions.Put(ctx, keyStaffID, int64(u.ID))
+	s.sessions.Put(ctx, keyAuthVersion, u.authVersion)
 	s.sessions.Put(ctx, keySeen, time.Now().Unix())
 	token, expiry, err := s.sessions.Commit(ctx)
 	if err != nil {
@@ -188,6 +201,30 @@ func (s *Service) startSession(w http.ResponseWriter, r *http.Request, u User) e
 	if err := s.PurgeThrottle(r.Context()); err != nil {
 		s.log.WarnContext(r.Context(), "staff: throttle cleanup", "err", err)
 	}
+	return nil
+}
+
+// keepSession carries the caller's own session over a change of their
+// auth version (their own password change): the session gets a fresh
+// token and the new version, while every other session of the user ends.
+func (s *Service) keepSession(w http.ResponseWriter, r *http.Request, version int64) error {
+	ctx, err := s.sessions.Load(r.Context(), sessionToken(r))
+	if err != nil {
+		return fmt.Errorf("staff: load session: %w", err)
+	}
+	if s.sessions.GetInt64(ctx, keyStaffID) == 0 {
+		return nil // not signed in by session (an API token)
+	}
+	if err := s.sessions.RenewToken(ctx); err != nil {
+		return fmt.Errorf("staff: renew session: %w", err)
+	}
+	s.sessions.Put(ctx, keyAuthVersion, version)
+	s.sessions.Put(ctx, keySeen, time.Now().Unix())
+	token, expiry, err := s.sessions.Commit(ctx)
+	if err != nil {
+		return fmt.Errorf("staff: save session: %w", err)
+	}
+	s.sessions.WriteSessionCookie(ctx, w, token, expiry)
 	return nil
 }
 

@@ -59,6 +59,9 @@ type User struct {
 	UpdatedAt  time.Time     `json:"updated_at"`
 
 	passwordHash string
+	// authVersion changes whenever the user's console sessions must end
+	// (password set or changed, deactivation, reactivation).
+	authVersion int64
 }
 
 // snapshot is what the audit log keeps of a user: everything but the

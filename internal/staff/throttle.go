@@ -58,59 +58,57 @@ func RetryAfter(err error) int {
 	return 0
 }
 
-// checkIP counts a sign-in attempt from ip and refuses it past the limit
-// with CodeRateLimited.
-func (s *Service) checkIP(ctx context.Context, ip string) error {
-	if ip == "" || s.limits.IPAttempts <= 0 {
-		return nil
-	}
-	return s.db.Write(ctx, func(tx *store.Tx) error {
-		n, start, err := hit(ctx, tx, ipBucket(ip), s.limits.IPWindow)
-		if err != nil {
-			return err
-		}
-		if n > s.limits.IPAttempts {
-			return retryAfter(platform.CodeRateLimited, start.Add(s.limits.IPWindow).Sub(tx.Now))
-		}
-		return nil
-	})
-}
-
-// checkLocked fails with CodeLocked while the account's bucket is locked.
-func (s *Service) checkLocked(ctx context.Context, email string) error {
-	var until sql.NullTime
-	err := s.db.R.QueryRowContext(ctx, `SELECT locked_until FROM auth_throttle WHERE bucket = $1`, accountBucket(email)).Scan(&until)
-	if isNoRows(err) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("staff: lockout: %w", err)
-	}
-	now := s.db.Now()
-	if until.Valid && until.Time.After(now) {
-		return retryAfter(platform.CodeLocked, until.Time.Sub(now))
-	}
-	return nil
-}
-
-// recordFailure counts a failed sign-in for the account and locks it when
-// the limit is reached; the count then starts afresh for after the lock.
-func (s *Service) recordFailure(ctx context.Context, email string) error {
+// accountAttempt counts an attempt on the account's bucket in tx, before
+// its password is checked, and returns a CodeLocked error (as refused, not
+// as a failure of tx) while the account is locked. Counting and the lock
+// check are one statement on the bucket's row, so parallel attempts queue
+// on it and at most AccountFailures of them per lock period get their
+// password checked: the attempt that reaches the limit still runs and
+// locks the account for the ones after it.
+func (s *Service) accountAttempt(ctx context.Context, tx *store.Tx, email string) (refused error, err error) {
 	if s.limits.AccountFailures <= 0 {
-		return nil
+		return nil, nil
 	}
-	return s.db.Write(ctx, func(tx *store.Tx) error {
-		b := accountBucket(email)
-		n, _, err := hit(ctx, tx, b, s.limits.AccountWindow)
+	b := accountBucket(email)
+	var n int
+	var until sql.NullTime
+	err = tx.QueryRowContext(ctx, `INSERT INTO auth_throttle (bucket, window_start, hits) VALUES ($1, $2, 1)
+		ON CONFLICT (bucket) DO UPDATE SET
+			hits = CASE WHEN auth_throttle.locked_until > $2 THEN auth_throttle.hits
+				WHEN auth_throttle.window_start <= $3 THEN 1 ELSE auth_throttle.hits + 1 END,
+			window_start = CASE WHEN auth_throttle.locked_until > $2 THEN auth_throttle.window_start
+				WHEN auth_throttle.window_start <= $3 THEN $2 ELSE auth_throttle.window_start END
+		RETURNING hits, locked_until`,
+		b, tx.Now, tx.Now.Add(-s.limits.AccountWindow)).Scan(&n, &until)
+	if err != nil {
+		return nil, fmt.Errorf("staff: throttle %s: %w", b, err)
+	}
+	if until.Valid && until.Time.After(tx.Now) {
+		return retryAfter(platform.CodeLocked, until.Time.Sub(tx.Now)), nil
+	}
+	if n >= s.limits.AccountFailures {
+		// Locked: the count starts afresh for after the lock.
+		_, err = tx.ExecContext(ctx, `UPDATE auth_throttle SET locked_until = $1, hits = 0, window_start = $2 WHERE bucket = $3`,
+			tx.Now.Add(s.limits.AccountLock), tx.Now, b)
 		if err != nil {
-			return err
+			return nil, fmt.Errorf("staff: lock %s: %w", b, err)
 		}
-		if n >= s.limits.AccountFailures {
-			_, err = tx.ExecContext(ctx, `UPDATE auth_throttle SET locked_until = $1, hits = 0, window_start = $2 WHERE bucket = $3`,
-				tx.Now.Add(s.limits.AccountLock), tx.Now, b)
-		}
+	}
+	return nil, nil
+}
+
+// countAccountAttempt is accountAttempt in a transaction of its own.
+func (s *Service) countAccountAttempt(ctx context.Context, email string) error {
+	var refused error
+	err := s.db.Write(ctx, func(tx *store.Tx) error {
+		var err error
+		refused, err = s.accountAttempt(ctx, tx, email)
 		return err
 	})
+	if err != nil {
+		return err
+	}
+	return refused
 }
 
 // clearFailures forgets an account's failures after a good sign-in.
@@ -139,26 +137,61 @@ type Credentials struct {
 
 // Login checks credentials and returns the user. Errors:
 // CodeRateLimited (too many attempts from the address), CodeLocked (too
-// many failures on the account), CodeInvalidCredentials (unknown email,
+// many attempts on the account), CodeInvalidCredentials (unknown email,
 // wrong password or deactivated user, indistinguishably and in the same
 // time).
+//
+// The address and the account are charged for the attempt in one write
+// transaction before the password is checked, so parallel guesses cannot
+// all slip in under the limit; a good sign-in then clears the account's
+// count.
 func (s *Service) Login(ctx context.Context, c Credentials) (User, error) {
-	if err := s.checkIP(ctx, c.IP); err != nil {
+	email := NormalizeEmail(c.Email)
+	valid := email != "" && len(email) <= 254 && len(c.Password) <= 4*MaxPassword
+	var (
+		u       User
+		found   bool
+		refused error
+	)
+	err := s.db.Write(ctx, func(tx *store.Tx) error {
+		u, found, refused = User{}, false, nil
+		if c.IP != "" && s.limits.IPAttempts > 0 {
+			n, start, err := hit(ctx, tx, ipBucket(c.IP), s.limits.IPWindow)
+			if err != nil {
+				return err
+			}
+			if n > s.limits.IPAttempts {
+				return retryAfter(platform.CodeRateLimited, start.Add(s.limits.IPWindow).Sub(tx.Now))
+			}
+		}
+		if !valid {
+			return nil
+		}
+		var err error
+		if refused, err = s.accountAttempt(ctx, tx, email); err != nil || refused != nil {
+			return err
+		}
+		u, err = getUserByEmail(ctx, tx, email)
+		if platform.ErrorCode(err) == platform.CodeNotFound {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		found = true
+		return nil
+	})
+	if err != nil {
 		return User{}, err
 	}
-	email := NormalizeEmail(c.Email)
-	if email == "" || len(email) > 254 || len(c.Password) > 4*MaxPassword {
+	if !valid {
 		return User{}, platform.E(CodeInvalidCredentials)
 	}
-	if err := s.checkLocked(ctx, email); err != nil {
-		return User{}, err
-	}
-	u, err := getUserByEmail(ctx, s.db.R, email)
-	if err != nil && platform.ErrorCode(err) != platform.CodeNotFound {
-		return User{}, err
+	if refused != nil {
+		return User{}, refused
 	}
 	ok, rehash := false, false
-	if err == nil {
+	if found {
 		ok, rehash, err = s.hasher.Verify(c.Password, u.passwordHash)
 		if err != nil {
 			return User{}, fmt.Errorf("staff: verify %s: %w", u.ID, err)
@@ -167,24 +200,29 @@ func (s *Service) Login(ctx context.Context, c Credentials) (User, error) {
 		s.hasher.VerifyNone(c.Password)
 	}
 	if !ok || !u.Active {
-		if err := s.recordFailure(ctx, email); err != nil {
-			return User{}, err
-		}
 		return User{}, platform.E(CodeInvalidCredentials)
 	}
-	if err := s.clearFailures(ctx, email); err != nil {
-		return User{}, err
-	}
+	var newHash string
 	if rehash {
-		if hash, err := s.hasher.Hash(c.Password); err == nil {
-			err = s.db.Write(ctx, func(tx *store.Tx) error {
-				_, err := tx.ExecContext(ctx, `UPDATE staff_users SET password_hash = $1 WHERE id = $2 AND password_hash = $3`, hash, int64(u.ID), u.passwordHash)
-				return err
-			})
+		if newHash, err = s.hasher.Hash(c.Password); err != nil {
+			s.log.WarnContext(ctx, "staff: rehash password", "staff_id", u.ID, "err", err)
+			newHash = ""
+		}
+	}
+	err = s.db.Write(ctx, func(tx *store.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM auth_throttle WHERE bucket = $1`, accountBucket(email)); err != nil {
+			return fmt.Errorf("staff: clear failures: %w", err)
+		}
+		if newHash != "" {
+			_, err := tx.ExecContext(ctx, `UPDATE staff_users SET password_hash = $1 WHERE id = $2 AND password_hash = $3`, newHash, int64(u.ID), u.passwordHash)
 			if err != nil {
-				s.log.WarnContext(ctx, "staff: rehash password", "staff_id", u.ID, "err", err)
+				return fmt.Errorf("staff: rehash password: %w", err)
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		return User{}, err
 	}
 	return u, nil
 }

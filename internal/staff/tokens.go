@@ -50,7 +50,8 @@ type NewToken struct {
 }
 
 // CreateToken makes an API token for a staff user and returns its secret,
-// which is shown once and cannot be recovered. Errors: not found (no such
+// which is shown once and cannot be recovered. The email is matched
+// case-insensitively, as at sign-in. Errors: not found (no such
 // user), CodeInvalid (inactive user, expiry in the past), CodeOwnerOnly (a
 // non-owner making a token for an owner or admin other than themselves).
 func (s *Service) CreateToken(ctx context.Context, by Acting, in NewToken) (string, Token, error) {
@@ -59,13 +60,14 @@ func (s *Service) CreateToken(ctx context.Context, by Acting, in NewToken) (stri
 		return "", Token{}, err
 	}
 	secret := TokenPrefix + base64.RawURLEncoding.EncodeToString(raw[:])
+	email := NormalizeEmail(in.Email)
 	name := strings.TrimSpace(in.Name)
 	if name == "" {
 		name = "api"
 	}
 	var t Token
 	err := s.db.Write(ctx, func(tx *store.Tx) error {
-		u, err := getUserByEmail(ctx, tx, in.Email)
+		u, err := getUserByEmail(ctx, tx, email)
 		if err != nil {
 			return err
 		}

@@ -14,11 +14,11 @@ import (
 	"storeops/internal/store"
 )
 
-const userColumns = `id, email, name, mobile, department, role, active, password_hash, created_at, updated_at`
+const userColumns = `id, email, name, mobile, department, role, active, password_hash, created_at, updated_at, auth_version`
 
 func scanUser(row interface{ Scan(...any) error }) (User, error) {
 	var u User
-	err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Mobile, &u.Department, &u.Role, &u.Active, &u.passwordHash, &u.CreatedAt, &u.UpdatedAt)
+	err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Mobile, &u.Department, &u.Role, &u.Active, &u.passwordHash, &u.CreatedAt, &u.UpdatedAt, &u.authVersion)
 	u.CreatedAt, u.UpdatedAt = u.CreatedAt.UTC(), u.UpdatedAt.UTC()
 	return u, err
 }
@@ -130,9 +130,9 @@ func (s *Service) Create(ctx context.Context, by Acting, n NewUser) (User, error
 
 func createUser(ctx context.Context, tx *store.Tx, by Acting, n NewUser, hash string) (User, error) {
 	u := User{ID: tx.NewID(), Email: n.Email, Name: n.Name, Mobile: n.Mobile, Department: n.Department, Role: n.Role,
-		Active: true, CreatedAt: tx.Now, UpdatedAt: tx.Now, passwordHash: hash}
-	_, err := tx.ExecContext(ctx, `INSERT INTO staff_users (`+userColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-		int64(u.ID), u.Email, u.Name, u.Mobile, string(u.Department), string(u.Role), u.Active, hash, u.CreatedAt, u.UpdatedAt)
+		Active: true, CreatedAt: tx.Now, UpdatedAt: tx.Now, passwordHash: hash, authVersion: 1}
+	_, err := tx.ExecContext(ctx, `INSERT INTO staff_users (`+userColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		int64(u.ID), u.Email, u.Name, u.Mobile, string(u.Department), string(u.Role), u.Active, hash, u.CreatedAt, u.UpdatedAt, u.authVersion)
 	if store.IsUniqueViolation(err) {
 		return User{}, platform.E(CodeEmailTaken).With("email", "error.email_taken")
 	}
@@ -205,8 +205,15 @@ func (s *Service) Update(ctx context.Context, by Acting, id platform.ID, up Upda
 			}
 		}
 		after.UpdatedAt = tx.Now
-		_, err = tx.ExecContext(ctx, `UPDATE staff_users SET name = $1, mobile = $2, department = $3, role = $4, active = $5, updated_at = $6 WHERE id = $7`,
-			after.Name, after.Mobile, string(after.Department), string(after.Role), after.Active, after.UpdatedAt, int64(id))
+		bump := 0
+		if after.Active != before.Active {
+			// Deactivating or reactivating ends the user's console
+			// sessions: a reactivated account signs in afresh.
+			bump = 1
+			after.authVersion++
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE staff_users SET name = $1, mobile = $2, department = $3, role = $4, active = $5, updated_at = $6, auth_version = auth_version + $7 WHERE id = $8`,
+			after.Name, after.Mobile, string(after.Department), string(after.Role), after.Active, after.UpdatedAt, bump, int64(id))
 		if err != nil {
 			return fmt.Errorf("staff: update: %w", err)
 		}
@@ -233,18 +240,27 @@ func ensureAnotherOwner(ctx context.Context, tx *store.Tx, id platform.ID) error
 	return nil
 }
 
-// SetPassword replaces a user's password (an administrator's reset).
-// Errors: not found, CodeInvalid, CodeOwnerOnly (a non-owner resetting an
-// owner's or admin's password).
+// SetPassword replaces a user's password (an administrator's reset) and
+// ends every console session of the user; API tokens stay valid. Errors:
+// not found, CodeInvalid, CodeOwnerOnly (a non-owner resetting an owner's
+// or admin's password).
 func (s *Service) SetPassword(ctx context.Context, by Acting, id platform.ID, password string) error {
+	_, err := s.setPassword(ctx, by, id, password)
+	return err
+}
+
+// setPassword stores a new password and bumps the user's auth version,
+// which it returns.
+func (s *Service) setPassword(ctx context.Context, by Acting, id platform.ID, password string) (int64, error) {
 	if msg, args := passwordProblem(password); msg != "" {
-		return platform.Invalid("password", msg, args...)
+		return 0, platform.Invalid("password", msg, args...)
 	}
 	hash, err := s.hasher.Hash(password)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	return s.db.Write(ctx, func(tx *store.Tx) error {
+	var version int64
+	err = s.db.Write(ctx, func(tx *store.Tx) error {
 		u, err := getUser(ctx, tx, id)
 		if err != nil {
 			return err
@@ -252,30 +268,59 @@ func (s *Service) SetPassword(ctx context.Context, by Acting, id platform.ID, pa
 		if by.Role != platform.RoleOwner && privileged(u.Role) && by.Actor.StaffID != id {
 			return platform.E(CodeOwnerOnly)
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE staff_users SET password_hash = $1, updated_at = $2 WHERE id = $3`, hash, tx.Now, int64(id)); err != nil {
+		err = tx.QueryRowContext(ctx, `UPDATE staff_users SET password_hash = $1, updated_at = $2, auth_version = auth_version + 1 WHERE id = $3 RETURNING auth_version`,
+			hash, tx.Now, int64(id)).Scan(&version)
+		if err != nil {
 			return fmt.Errorf("staff: set password: %w", err)
 		}
 		return audit.Change(ctx, tx, by.Actor, "staff.password_reset", Entity, id, nil, map[string]bool{"password_changed": true})
 	})
+	if err != nil {
+		return 0, err
+	}
+	return version, nil
 }
 
 // ChangeOwnPassword lets a signed-in user replace their password after
-// proving the current one. Errors: CodeInvalidCredentials, CodeInvalid.
+// proving the current one. Wrong current passwords count against the
+// account like failed sign-ins, so a stolen session cannot guess it.
+// Every console session of the user ends; the handler renews the
+// caller's own. Errors: CodeInvalid (a wrong current password is a field
+// error), CodeLocked (too many wrong ones).
 func (s *Service) ChangeOwnPassword(ctx context.Context, by Acting, current, next string) error {
+	_, err := s.changeOwnPassword(ctx, by, current, next)
+	return err
+}
+
+// changeOwnPassword is ChangeOwnPassword returning the new auth version.
+func (s *Service) changeOwnPassword(ctx context.Context, by Acting, current, next string) (int64, error) {
 	u, err := s.Get(ctx, by.Actor.StaffID)
 	if err != nil {
-		return err
+		return 0, err
+	}
+	if len(current) > 4*MaxPassword {
+		return 0, platform.Invalid("current", "staff.current_password_wrong")
+	}
+	// A bad new password is refused before it costs an attempt.
+	if msg, args := passwordProblem(next); msg != "" {
+		return 0, platform.Invalid("password", msg, args...)
+	}
+	if err := s.countAccountAttempt(ctx, u.Email); err != nil {
+		return 0, err
 	}
 	ok, _, err := s.hasher.Verify(current, u.passwordHash)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if !ok {
 		// The user is signed in: a wrong current password is a field
 		// error (422), not a failed authentication (401).
-		return platform.Invalid("current", "staff.current_password_wrong")
+		return 0, platform.Invalid("current", "staff.current_password_wrong")
 	}
-	return s.SetPassword(ctx, by, u.ID, next)
+	if err := s.clearFailures(ctx, u.Email); err != nil {
+		return 0, err
+	}
+	return s.setPassword(ctx, by, u.ID, next)
 }
 
 // FirstOwnerEmail is the account the first run creates.
