@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"storeops/internal/app"
+	"storeops/internal/web"
 )
 
 func init() {
@@ -22,16 +23,22 @@ func serve(ctx context.Context, g *globals, args []string) error {
 	addr := envOr("STOREOPS_ADDR", ":8080")
 	var shutdown time.Duration
 	var secure bool
+	proxies := envOr("STOREOPS_TRUSTED_PROXIES", "")
 	err := parse(g, "serve", args, func(fs *flag.FlagSet) {
 		fs.StringVar(&addr, "addr", addr, "listen address (STOREOPS_ADDR)")
 		fs.DurationVar(&shutdown, "shutdown-timeout", 20*time.Second, "how long to drain requests and jobs on SIGTERM")
+		fs.StringVar(&proxies, "trusted-proxies", proxies, "comma-separated CIDRs of load balancers whose X-Forwarded-For names the client (STOREOPS_TRUSTED_PROXIES)")
 		fs.BoolVar(&secure, "secure-cookies", envOr("STOREOPS_SECURE_COOKIES", "") == "1", "mark cookies Secure (serve behind HTTPS)")
 	})
 	if err != nil {
 		return err
 	}
+	trusted, err := web.ParsePrefixes(proxies)
+	if err != nil {
+		return fmt.Errorf("--trusted-proxies: %w", err)
+	}
 	firstRun := isFirstRun(g.db)
-	a, err := app.Open(ctx, app.Config{DB: g.db, Addr: addr, Log: g.log, Dev: g.dev, Secure: secure, ShutdownTimeout: shutdown, FirstRunDemo: firstRun})
+	a, err := app.Open(ctx, app.Config{DB: g.db, Addr: addr, Log: g.log, Dev: g.dev, Secure: secure, ShutdownTimeout: shutdown, FirstRunDemo: firstRun, TrustedProxies: trusted})
 	if err != nil {
 		return err
 	}

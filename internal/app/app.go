@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"sync/atomic"
 	"time"
 
@@ -38,6 +39,9 @@ type Config struct {
 	MaxBody int64
 	// ShutdownTimeout bounds the drain of requests and jobs on SIGTERM.
 	ShutdownTimeout time.Duration
+	// TrustedProxies are the load balancers whose X-Forwarded-For names
+	// the client (rate limits, audit log).
+	TrustedProxies []netip.Prefix
 	// FirstRunDemo fills an empty shop with the demo shop on first run.
 	FirstRunDemo bool
 	// InsertOnly builds a job queue that enqueues but never works jobs
@@ -261,7 +265,8 @@ func (a *App) buildHTTP() error {
 		}
 	}
 	a.Router = rt
-	a.Handler = web.Stack(web.Config{Log: a.Config.Log, Auth: auth, MaxBody: a.Config.MaxBody, HTMLError: rd.ErrorPage}, rt)
+	a.Handler = web.Stack(web.Config{Log: a.Config.Log, Auth: auth, MaxBody: a.Config.MaxBody, HTMLError: rd.ErrorPage,
+		TrustedProxies: a.Config.TrustedProxies}, rt)
 	return nil
 }
 

@@ -8,7 +8,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 
 	"storeops/internal/platform"
@@ -70,17 +69,9 @@ func ActorFrom(r *http.Request) Actor {
 // (use ActorFrom when the request is at hand).
 func ActorFromContext(ctx context.Context) Actor { return ActorOf(web.PrincipalFrom(ctx)) }
 
-// ClientIP is the request's peer address without the port. Forwarded
-// headers are not trusted: a proxy in front must be configured to connect
-// from a known address, and nothing here can tell a real one from a forged
-// one.
-func ClientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
+// ClientIP is the client's address (web.ClientIP: the TCP peer, or the
+// forwarded address when the peer is a trusted proxy).
+func ClientIP(r *http.Request) string { return web.ClientIP(r) }
 
 // Entry is one change to record.
 type Entry struct {

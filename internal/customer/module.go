@@ -2,7 +2,6 @@ package customer
 
 import (
 	"errors"
-	"net"
 	"net/http"
 
 	"storeops/internal/module"
@@ -72,16 +71,9 @@ func (h *handlers) clearSession(w http.ResponseWriter) {
 		SameSite: http.SameSiteLaxMode, MaxAge: -1})
 }
 
-// clientIP is the address the per-IP throttle counts against: the TCP
-// peer. A deployment behind a proxy must have the proxy overwrite
-// RemoteAddr (a trusted-proxy setting), never trust X-Forwarded-For here.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
+// clientIP is the address the per-IP throttle counts against (see
+// web.ClientIP for proxies).
+func clientIP(r *http.Request) string { return web.ClientIP(r) }
 
 // customerID is the signed-in customer of a Customer route.
 func customerID(r *http.Request) platform.ID {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -26,6 +27,7 @@ type reqInfo struct {
 	id        string
 	route     string
 	surface   Surface
+	clientIP  string
 	errCode   platform.Code
 	log       *slog.Logger
 	htmlError HTMLErrorFunc
@@ -59,6 +61,9 @@ type Config struct {
 	MaxBody int64
 	// HTMLError renders error pages; nil renders problems everywhere.
 	HTMLError HTMLErrorFunc
+	// TrustedProxies are the load balancers whose X-Forwarded-For is
+	// believed (see ClientIP); empty means the TCP peer is the client.
+	TrustedProxies []netip.Prefix
 }
 
 var (
@@ -108,7 +113,7 @@ func Stack(cfg Config, next http.Handler) http.Handler {
 	protected := Compress(cop.Handler(inner))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		info := &reqInfo{id: requestID(r), htmlError: cfg.HTMLError}
+		info := &reqInfo{id: requestID(r), htmlError: cfg.HTMLError, clientIP: clientIPOf(r, cfg.TrustedProxies)}
 		info.log = cfg.Log.With("request_id", info.id)
 		r = r.WithContext(context.WithValue(r.Context(), infoKey{}, info))
 		w.Header().Set("X-Request-ID", info.id)
