@@ -138,6 +138,8 @@ var messages = platform.Texts{
 	"staff.inactive":               {"该员工已停用", "This staff user is deactivated"},
 	"staff.login_title":            {"登录", "Sign in"},
 	"staff.email":                  {"邮箱", "Email"},
+	"staff.export":                 {"导出 Excel", "Export to Excel"},
+	"staff.disabled":               {"停用", "Inactive"},
 	"staff.password":               {"密码", "Password"},
 	"staff.login":                  {"登录", "Sign in"},
 	"staff.list_title":             {"员工管理", "Staff"},
