@@ -339,6 +339,12 @@ func (r *Runner) lockedBatch(ctx context.Context, c *consumer) (int, error) {
 		return 0, fmt.Errorf("outbox: %s: begin: %w", c.key, err)
 	}
 	defer tx.Rollback()
+	// The transaction stays open (idle) while Handle runs; a server-wide
+	// idle_in_transaction_session_timeout, which production sets to stop
+	// forgotten transactions stalling the outbox, must not kill it.
+	if _, err := tx.ExecContext(ctx, `SET LOCAL idle_in_transaction_session_timeout = 0`); err != nil {
+		return 0, fmt.Errorf("outbox: %s: %w", c.key, err)
+	}
 	var claimed bool
 	if err := tx.QueryRowContext(ctx, `SELECT pg_try_advisory_xact_lock($1)`, lockKey(c.key)).Scan(&claimed); err != nil {
 		return 0, fmt.Errorf("outbox: %s: claim: %w", c.key, err)
