@@ -12,7 +12,7 @@ func TestClientIP(t *testing.T) {
 	}
 	cases := []struct {
 		name, peer, xff, want string
-		trusted             bool
+		trusted               bool
 	}{
 		{"no proxies configured: the peer", "203.0.113.7:5000", "1.2.3.4", "203.0.113.7", false},
 		{"untrusted peer: its header is ignored", "203.0.113.7:5000", "1.2.3.4", "203.0.113.7", true},
