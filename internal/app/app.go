@@ -233,8 +233,6 @@ func (a *App) moduleStarters() {
 func (a *App) buildHTTP() error {
 	static := web.NewStatic()
 	var menu []web.MenuItem
-	var pages []web.RendererConfig
-	_ = pages
 	cfg := web.RendererConfig{Static: static}
 	var auth web.Authenticators
 	for _, m := range a.Modules {

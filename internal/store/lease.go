@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"crypto/rand"
-	"embed"
 	"encoding/hex"
 	"fmt"
 	"os"
@@ -11,15 +10,6 @@ import (
 
 	"storeops/internal/platform"
 )
-
-//go:embed migrations
-var migrationsFS embed.FS
-
-// OwnMigrations are the store's own tables (node leases).
-func OwnMigrations() Migrations {
-	sub, _ := fsSub(migrationsFS, "migrations")
-	return Migrations{Name: "store", FS: sub}
-}
 
 const leaseTTL = 2 * time.Minute
 

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"crypto/sha256"
+	"embed"
 	"encoding/hex"
 	"fmt"
 	"io/fs"
@@ -25,6 +26,16 @@ type Migrations struct {
 	Name  string
 	FS    fs.FS
 	Apply func(ctx context.Context, db *DB) error
+}
+
+//go:embed migrations
+var migrationsFS embed.FS
+
+// OwnMigrations are the store's own tables (node leases, indexes pending
+// after an interrupted bulk load).
+func OwnMigrations() Migrations {
+	sub, _ := fs.Sub(migrationsFS, "migrations")
+	return Migrations{Name: "store", FS: sub}
 }
 
 // Migrate applies every pending migration of the given modules. It is safe

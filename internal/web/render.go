@@ -51,7 +51,6 @@ type View struct {
 	Data      any
 	Flash     string
 	RequestID string
-	renderer  *Renderer
 }
 
 // T translates a message key in the page's language.
@@ -206,7 +205,7 @@ func (rd *Renderer) Render(w http.ResponseWriter, r *http.Request, status int, n
 // View builds the layout data for a request.
 func (rd *Renderer) View(r *http.Request, data any) View {
 	p := PrincipalFrom(r.Context())
-	v := View{Lang: LangOf(r), Principal: p, Path: r.URL.Path, Data: data, RequestID: RequestID(r.Context()), renderer: rd}
+	v := View{Lang: LangOf(r), Principal: p, Path: r.URL.Path, Data: data, RequestID: RequestID(r.Context())}
 	if strings.HasPrefix(r.URL.Path, "/console") {
 		v.Nav = rd.nav(v.Lang, p, r.URL.Path)
 	}
