@@ -2,7 +2,7 @@
 -- Who changed what, when, from where: one row per change, written in the
 -- same transaction as the change itself.
 CREATE TABLE audit_log (
-    id          BIGINT PRIMARY KEY,
+    id          INTEGER PRIMARY KEY,
     at          TIMESTAMP NOT NULL,
     actor_kind  TEXT NOT NULL,
     actor_id    BIGINT,

@@ -2,7 +2,7 @@
 -- The category tree. storage_class says how goods of the category travel
 -- and are kept: ambient (常温), chilled (冷藏) or frozen (冷冻).
 CREATE TABLE categories (
-    id            BIGINT PRIMARY KEY,
+    id            INTEGER PRIMARY KEY,
     parent_id     BIGINT REFERENCES categories (id),
     slug          TEXT NOT NULL UNIQUE,
     name          TEXT NOT NULL,
@@ -15,7 +15,7 @@ CREATE TABLE categories (
 CREATE INDEX categories_parent ON categories (parent_id, position);
 
 CREATE TABLE brands (
-    id         BIGINT PRIMARY KEY,
+    id         INTEGER PRIMARY KEY,
     name       TEXT NOT NULL UNIQUE,
     name_en    TEXT NOT NULL DEFAULT '',
     created_at TIMESTAMP NOT NULL
@@ -25,7 +25,7 @@ CREATE TABLE brands (
 -- variants that carry price, cost and stock. status: draft, on_sale,
 -- off_sale, archived. attributes is a JSON object (材质, 产地…).
 CREATE TABLE products (
-    id            BIGINT PRIMARY KEY,
+    id            INTEGER PRIMARY KEY,
     category_id   BIGINT NOT NULL REFERENCES categories (id),
     brand_id      BIGINT REFERENCES brands (id),
     title         TEXT NOT NULL,
@@ -47,7 +47,7 @@ CREATE INDEX products_status ON products (status, id);
 -- attributes ({"颜色":"黑色","尺码":"M"}); spec_text its display form.
 -- Money in fen.
 CREATE TABLE skus (
-    id               BIGINT PRIMARY KEY,
+    id               INTEGER PRIMARY KEY,
     product_id       BIGINT NOT NULL REFERENCES products (id),
     code             TEXT NOT NULL UNIQUE,
     spec             TEXT NOT NULL DEFAULT '{}',
@@ -67,7 +67,7 @@ CREATE INDEX skus_product ON skus (product_id, position);
 -- Image bytes live in the database so nodes stay stateless; resized
 -- variants are cached locally.
 CREATE TABLE product_images (
-    id           BIGINT PRIMARY KEY,
+    id           INTEGER PRIMARY KEY,
     product_id   BIGINT NOT NULL REFERENCES products (id),
     position     INTEGER NOT NULL DEFAULT 0,
     content_type TEXT NOT NULL,

@@ -2,7 +2,7 @@
 -- Shoppers. A customer signs in with an email or a China mobile number;
 -- either may be absent, never both (the service enforces it).
 CREATE TABLE customers (
-    id            BIGINT PRIMARY KEY,
+    id            INTEGER PRIMARY KEY,
     email         TEXT UNIQUE,
     mobile        TEXT UNIQUE,
     name          TEXT NOT NULL DEFAULT '',
@@ -28,7 +28,7 @@ CREATE INDEX customer_sessions_expires ON customer_sessions (expires_at);
 
 -- The address book. Region codes are GB/T 2260 six-digit codes.
 CREATE TABLE customer_addresses (
-    id            BIGINT PRIMARY KEY,
+    id            INTEGER PRIMARY KEY,
     customer_id   BIGINT NOT NULL REFERENCES customers (id) ON DELETE CASCADE,
     recipient     TEXT NOT NULL,
     mobile        TEXT NOT NULL,

@@ -1,7 +1,7 @@
 -- +goose Up
 -- Warehouses. cold_chain marks those that keep chilled and frozen goods.
 CREATE TABLE warehouses (
-    id            BIGINT PRIMARY KEY,
+    id            INTEGER PRIMARY KEY,
     code          TEXT NOT NULL UNIQUE,
     name          TEXT NOT NULL,
     province_code TEXT NOT NULL,

@@ -5,7 +5,7 @@
 -- is the cost of goods at the time of sale; refunded_total grows with
 -- refunds. channel is the traffic source the order came from.
 CREATE TABLE orders (
-    id             BIGINT PRIMARY KEY,
+    id             INTEGER PRIMARY KEY,
     order_no       TEXT NOT NULL UNIQUE,
     customer_id    BIGINT NOT NULL,
     status         TEXT NOT NULL,
@@ -37,7 +37,7 @@ CREATE INDEX orders_status ON orders (status, placed_at);
 -- Order lines keep a snapshot of what was sold: title, spec, price, cost
 -- and category, so reports never change when the catalog does.
 CREATE TABLE order_lines (
-    id          BIGINT PRIMARY KEY,
+    id          INTEGER PRIMARY KEY,
     order_id    BIGINT NOT NULL REFERENCES orders (id),
     product_id  BIGINT NOT NULL,
     sku_id      BIGINT NOT NULL,
@@ -57,7 +57,7 @@ CREATE INDEX order_lines_product ON order_lines (product_id);
 -- Payments. method: online, cod, bank_transfer. status: pending,
 -- captured, failed, cancelled.
 CREATE TABLE payments (
-    id           BIGINT PRIMARY KEY,
+    id           INTEGER PRIMARY KEY,
     order_id     BIGINT NOT NULL REFERENCES orders (id),
     method       TEXT NOT NULL,
     provider     TEXT NOT NULL DEFAULT '',
@@ -71,7 +71,7 @@ CREATE INDEX payments_order ON payments (order_id);
 
 -- Refunds. status: requested, approved, refunded, rejected.
 CREATE TABLE refunds (
-    id          BIGINT PRIMARY KEY,
+    id          INTEGER PRIMARY KEY,
     order_id    BIGINT NOT NULL REFERENCES orders (id),
     payment_id  BIGINT REFERENCES payments (id),
     amount      BIGINT NOT NULL,
@@ -85,7 +85,7 @@ CREATE INDEX refunds_created ON refunds (created_at);
 
 -- Every status change with who made it and why.
 CREATE TABLE order_transitions (
-    id          BIGINT PRIMARY KEY,
+    id          INTEGER PRIMARY KEY,
     order_id    BIGINT NOT NULL REFERENCES orders (id),
     from_status TEXT NOT NULL,
     to_status   TEXT NOT NULL,

@@ -2,7 +2,7 @@
 -- The ordered event log. SQLite's single writer commits in id order, so
 -- txid stays 0 and the order is the id alone.
 CREATE TABLE outbox_events (
-    id      BIGINT PRIMARY KEY,
+    id      INTEGER PRIMARY KEY,
     txid    BIGINT NOT NULL DEFAULT 0,
     topic   TEXT NOT NULL,
     key     TEXT NOT NULL,

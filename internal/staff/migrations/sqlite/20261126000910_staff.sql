@@ -2,7 +2,7 @@
 -- Staff users of the console. Emails are stored lower-cased, which makes
 -- the unique index case-insensitive on both databases.
 CREATE TABLE staff_users (
-    id            BIGINT PRIMARY KEY,
+    id            INTEGER PRIMARY KEY,
     email         TEXT NOT NULL UNIQUE,
     name          TEXT NOT NULL,
     mobile        TEXT NOT NULL DEFAULT '',
@@ -35,7 +35,7 @@ CREATE TABLE auth_throttle (
 
 -- API tokens: only the SHA-256 of the secret is kept.
 CREATE TABLE api_tokens (
-    id           BIGINT PRIMARY KEY,
+    id           INTEGER PRIMARY KEY,
     staff_id     BIGINT NOT NULL REFERENCES staff_users (id),
     name         TEXT NOT NULL,
     hash         TEXT NOT NULL UNIQUE,

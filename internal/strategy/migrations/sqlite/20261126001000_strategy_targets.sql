@@ -4,7 +4,7 @@
 -- the period (YYYY-MM-DD). metric: gmv, gross_profit (fen), repeat_rate
 -- (basis points, 1/100 of a percent).
 CREATE TABLE strategy_targets (
-    id           BIGINT PRIMARY KEY,
+    id           INTEGER PRIMARY KEY,
     period_kind  TEXT NOT NULL,
     period_start TEXT NOT NULL,
     metric       TEXT NOT NULL,

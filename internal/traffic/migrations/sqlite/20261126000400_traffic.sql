@@ -4,7 +4,7 @@
 -- raw utm values, referrer and landing path are kept as sent (rendered
 -- escaped). device: mobile, desktop, tablet.
 CREATE TABLE visit_sessions (
-    id           BIGINT PRIMARY KEY,
+    id           INTEGER PRIMARY KEY,
     visitor_id   TEXT NOT NULL,
     customer_id  BIGINT,
     source       TEXT NOT NULL,
@@ -23,7 +23,7 @@ CREATE INDEX visit_sessions_visitor ON visit_sessions (visitor_id, last_seen_at)
 
 -- Page and product views (kind: page_view, product_view).
 CREATE TABLE visit_events (
-    id         BIGINT PRIMARY KEY,
+    id         INTEGER PRIMARY KEY,
     session_id BIGINT NOT NULL,
     kind       TEXT NOT NULL,
     path       TEXT NOT NULL DEFAULT '',
