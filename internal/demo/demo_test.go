@@ -114,6 +114,15 @@ func TestTinyShopInvariants(t *testing.T) {
 			if n := storetest.Count(t, db, `SELECT COUNT(*) FROM orders`); n < 4000 || n > 5500 {
 				t.Errorf("%d orders at scale 0.1", n)
 			}
+			if d == store.SQLite {
+				// The generation writes with foreign keys off; the
+				// finished shop must satisfy them all the same.
+				check(t, db, "foreign keys hold", `SELECT * FROM pragma_foreign_key_check`)
+				var on int
+				if err := db.W.QueryRow(`PRAGMA foreign_keys`).Scan(&on); err != nil || on != 1 {
+					t.Errorf("foreign_keys = %d after the generation (%v), want 1", on, err)
+				}
+			}
 			check(t, db, "every order has a line", `SELECT o.id FROM orders o WHERE NOT EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id)`)
 			check(t, db, "items_total = Σ(line_total + discount) = Σ unit_price×quantity, cost_total = Σ unit_cost×quantity, item_count = Σ quantity", `
 				SELECT o.id FROM orders o JOIN order_lines l ON l.order_id = o.id

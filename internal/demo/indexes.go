@@ -138,13 +138,18 @@ func loadSettings(ctx context.Context, db *store.DB) (func() error, error) {
 	db.R.SetMaxIdleConns(0)
 	restore := func() error {
 		defer db.R.SetMaxIdleConns(idle)
-		return set(context.Background(), "journal_mode = WAL", "synchronous = NORMAL")
+		return set(context.Background(), "journal_mode = WAL", "synchronous = NORMAL", "foreign_keys = ON",
+			"cache_size = -2000")
 	}
 	var mode string
 	if err := db.W.QueryRowContext(ctx, `PRAGMA journal_mode = TRUNCATE`).Scan(&mode); err != nil {
 		return nil, errors.Join(fmt.Errorf("demo: journal_mode: %w", err), restore())
 	}
-	if err := set(ctx, "synchronous = OFF"); err != nil {
+	// Foreign keys are not checked row by row: the steps write parents
+	// before children and a test checks the finished shop with
+	// foreign_key_check. The page cache stays large from the first step
+	// to the last index build.
+	if err := set(ctx, "synchronous = OFF", "foreign_keys = OFF", "cache_size = -262144"); err != nil {
 		return nil, errors.Join(err, restore())
 	}
 	return restore, nil

@@ -11,6 +11,9 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
+// loadCacheKiB is the SQLite page cache a bulk load asks for (256 MiB).
+const loadCacheKiB = 262144
+
 // sqliteMaxVars is SQLite's bound on the parameters of one statement.
 const sqliteMaxVars = 32766
 
@@ -62,10 +65,19 @@ func (db *DB) Load(ctx context.Context, fn func(l *Loader) error) (err error) {
 		// A page cache big enough for the indexes being filled keeps the
 		// load from spilling pages to the WAL mid-transaction; the
 		// default comes back afterwards.
-		if _, err = db.W.ExecContext(ctx, `PRAGMA cache_size = -262144`); err != nil {
+		// (A caller that already set a larger cache, like the demo
+		// generator for all its steps, keeps it: shrinking the cache
+		// between loads would throw the hot pages away.)
+		var was int64
+		if err = db.W.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&was); err != nil {
 			return fmt.Errorf("store: load: %w", err)
 		}
-		defer db.W.ExecContext(context.Background(), `PRAGMA cache_size = -2000`)
+		if was > -loadCacheKiB {
+			if _, err = db.W.ExecContext(ctx, fmt.Sprintf(`PRAGMA cache_size = %d`, -loadCacheKiB)); err != nil {
+				return fmt.Errorf("store: load: %w", err)
+			}
+			defer db.W.ExecContext(context.Background(), fmt.Sprintf(`PRAGMA cache_size = %d`, was))
+		}
 		tx, berr := db.W.BeginTx(ctx, nil)
 		if berr != nil {
 			return fmt.Errorf("store: load: begin: %w", berr)
