@@ -1,12 +1,14 @@
-// Package order holds orders with their lines, payments, refunds and
-// status history. Later work adds checkout and the state machine's rules.
+// Package order holds orders with their lines, payments, refunds, status
+// history, notes and shipments, the state machine that moves an order
+// through its life (transition.go) and the console and staff API over
+// them. Checkout, which creates orders, comes later and uses NewOrderNo.
 package order
 
 import (
 	"embed"
 	"io/fs"
+	"slices"
 
-	"storeops/internal/module"
 	"storeops/internal/store"
 )
 
@@ -37,12 +39,13 @@ const (
 // Statuses lists every status in lifecycle order.
 var Statuses = []Status{PendingPayment, Paid, Allocated, Shipped, Delivered, Completed, Cancelled, AfterSale}
 
+// Valid reports whether s is a known status.
+func (s Status) Valid() bool { return slices.Contains(Statuses, s) }
+
+// Label is the message key of the status's name ("待付款").
+func (s Status) Label() string { return "order.status." + string(s) }
+
 // Counted reports whether orders in status s count as sales (GMV): the
 // shopper paid, whatever happened after. Unpaid and cancelled orders
 // do not.
 func (s Status) Counted() bool { return s != PendingPayment && s != Cancelled }
-
-// Module registers orders.
-func Module(d *module.Deps) (*module.Module, error) {
-	return &module.Module{Name: "order", Migrations: []store.Migrations{Migrations()}, Demo: []module.DemoStep{DemoStep()}}, nil
-}
