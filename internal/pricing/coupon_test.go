@@ -50,7 +50,9 @@ func TestCouponReasons(t *testing.T) {
 		{"first order only", me, 0, with(func(c *Coupon) { c.Batch.FirstOrderOnly = true }), couponOutcome{reason: ReasonFirstOrderOnly}},
 		{"invalid definition", me, 0, with(func(c *Coupon) { c.Batch.Amount = -5 }), couponOutcome{reason: ReasonInvalid}},
 		{"percent", me, 0, with(func(c *Coupon) { c.Batch.Kind, c.Batch.Percent, c.Batch.Amount = CouponPercent, 15, 0 }), couponOutcome{applied: true, amount: 3750}},
-		{"percent capped", me, 0, with(func(c *Coupon) { c.Batch.Kind, c.Batch.Percent, c.Batch.MaxOff, c.Batch.Amount = CouponPercent, 15, yuan(30), 0 }),
+		{"percent capped", me, 0, with(func(c *Coupon) {
+			c.Batch.Kind, c.Batch.Percent, c.Batch.MaxOff, c.Batch.Amount = CouponPercent, 15, yuan(30), 0
+		}),
 			couponOutcome{applied: true, amount: yuan(30)}},
 		{"free shipping", me, 800, with(func(c *Coupon) { c.Batch.Kind, c.Batch.Amount = CouponFreeShipping, 0 }), couponOutcome{applied: true, amount: 800}},
 		{"free shipping up to a cap", me, 800, with(func(c *Coupon) { c.Batch.Kind, c.Batch.Amount = CouponFreeShipping, 500 }), couponOutcome{applied: true, amount: 500}},
