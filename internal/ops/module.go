@@ -60,6 +60,8 @@ type JobsPage struct {
 	Oldest time.Duration
 	Recent []jobs.Job
 	Filter string
+	// ExportURL downloads the recent jobs table, filter kept, as XLSX.
+	ExportURL string
 }
 
 // StateCount is one state's count.
@@ -94,6 +96,11 @@ func (s *service) jobsPage(w http.ResponseWriter, r *http.Request, rd *web.Rende
 	if err != nil {
 		return err
 	}
+	table := jobsTable(web.LangOf(r), page.Recent)
+	if done, err := web.Export(w, r, table); done {
+		return err
+	}
+	page.ExportURL = table.ExportURL(r)
 	return rd.Render(w, r, http.StatusOK, "ops/jobs", page)
 }
 
@@ -131,6 +138,8 @@ var texts = platform.Texts{
 	"ops.jobs.oldest":     {"最早待执行任务已等待", "Oldest waiting job has waited"},
 	"ops.jobs.recent":     {"最近任务", "Recent jobs"},
 	"ops.jobs.all":        {"全部", "All"},
+	"ops.jobs.id":         {"任务 ID", "Job ID"},
+	"ops.jobs.export":     {"导出 Excel", "Export to Excel"},
 	"ops.jobs.kind":       {"类型", "Kind"},
 	"ops.jobs.state":      {"状态", "State"},
 	"ops.jobs.attempts":   {"尝试次数", "Attempts"},
