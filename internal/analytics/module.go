@@ -5,6 +5,8 @@ import (
 	"io/fs"
 	"net/http"
 
+	"github.com/riverqueue/river"
+
 	"storeops/internal/module"
 	"storeops/internal/platform"
 	"storeops/internal/store"
@@ -18,7 +20,8 @@ var templatesFS embed.FS
 //go:embed migrations
 var migrationsFS embed.FS
 
-// Migrations are the reporting indexes on the order tables.
+// Migrations are the reporting indexes on the order tables and the daily
+// rollups.
 func Migrations() store.Migrations {
 	sub, err := fs.Sub(migrationsFS, "migrations")
 	if err != nil {
@@ -49,7 +52,12 @@ func Module(d *module.Deps) (*module.Module, error) {
 			Label: platform.Message{ZH: "查看经营数据（概览、目标）", EN: "View sales figures (overview, targets)"},
 			Roles: platform.StaffRoles[1:],
 		}},
-		Messages:  texts,
+		Messages: texts,
+		Workers: func(w *river.Workers) {
+			river.AddWorker(w, &refreshWorker{db: d.DB})
+		},
+		Periodic:  []*river.PeriodicJob{refreshJob()},
+		Demo:      []module.DemoStep{DemoStep()},
 		Menu:      []web.MenuItem{{Section: "nav.analytics", Label: "analytics.nav.overview", Path: "/console/overview", Perm: PermView, Order: 10}},
 		Templates: tpl,
 		Routes: func(r *web.Router, rd *web.Renderer) {

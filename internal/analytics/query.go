@@ -31,30 +31,58 @@ func shopDaySQL(d store.Dialect, col string) string {
 // daily sums the counted orders of r per shop-zone day; days without
 // orders are present with zeros.
 func daily(ctx context.Context, tx *store.Tx, r Range) ([]Day, error) {
-	q := `SELECT ` + shopDaySQL(tx.Dialect, "placed_at") + ` AS day,
+	p, err := planRange(ctx, tx, r)
+	if err != nil {
+		return nil, err
+	}
+	return dailyOf(ctx, tx, r, p)
+}
+
+// dailyOf is daily along plan p: rolled-up days from analytics_days, the
+// raw segments from the orders.
+func dailyOf(ctx context.Context, tx *store.Tx, r Range, p plan) ([]Day, error) {
+	byDay := map[time.Time]Day{}
+	scan := func(q string, args ...any) error {
+		rows, err := tx.QueryContext(ctx, q, args...)
+		if err != nil {
+			return fmt.Errorf("analytics: daily: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var key string
+			var d Day
+			if err := rows.Scan(&key, &d.GMV, &d.Orders, &d.Cost, &d.Refunds); err != nil {
+				return fmt.Errorf("analytics: daily: %w", err)
+			}
+			if d.Day, err = time.Parse(time.DateOnly, key); err != nil {
+				return fmt.Errorf("analytics: daily: day %q: %w", key, err)
+			}
+			sum := byDay[d.Day]
+			sum.GMV += d.GMV
+			sum.Orders += d.Orders
+			sum.Cost += d.Cost
+			sum.Refunds += d.Refunds
+			byDay[d.Day] = sum
+		}
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("analytics: daily: %w", err)
+		}
+		return nil
+	}
+	for _, run := range p.runs {
+		if err := scan(`SELECT day, gmv, orders, cost, refunds FROM analytics_days WHERE day >= $1 AND day <= $2`, run[0], run[1]); err != nil {
+			return nil, err
+		}
+	}
+	raw := `SELECT ` + shopDaySQL(tx.Dialect, "placed_at") + ` AS day,
 		COALESCE(SUM(total), 0), COUNT(*), COALESCE(SUM(cost_total), 0), COALESCE(SUM(refunded_total), 0)
 		FROM orders
 		WHERE placed_at >= $1 AND placed_at < $2 AND ` + countedSQL + `
 		GROUP BY day`
-	rows, err := tx.QueryContext(ctx, q, r.From, r.To)
-	if err != nil {
-		return nil, fmt.Errorf("analytics: daily: %w", err)
-	}
-	defer rows.Close()
-	byDay := map[time.Time]Day{}
-	for rows.Next() {
-		var key string
-		var d Day
-		if err := rows.Scan(&key, &d.GMV, &d.Orders, &d.Cost, &d.Refunds); err != nil {
-			return nil, fmt.Errorf("analytics: daily: %w", err)
+	for _, seg := range p.raw {
+		if err := scan(raw, seg.From, seg.To); err != nil {
+			return nil, err
 		}
-		if d.Day, err = time.Parse(time.DateOnly, key); err != nil {
-			return nil, fmt.Errorf("analytics: daily: day %q: %w", key, err)
-		}
-		byDay[d.Day] = d
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("analytics: daily: %w", err)
 	}
 	days := r.Days()
 	out := make([]Day, len(days))
@@ -67,39 +95,112 @@ func daily(ctx context.Context, tx *store.Tx, r Range) ([]Day, error) {
 
 // customers counts the range's distinct customers, the new ones among them
 // (no counted order before the range) and the repeat ones (two or more
-// counted orders before the range's end). Both subqueries walk the
-// orders_customer index.
-func customers(ctx context.Context, tx *store.Tx, r Range) (total, fresh, repeat int64, err error) {
-	q := `SELECT COUNT(*),
+// counted orders before the range's end).
+//
+// The distinct customers come from analytics_day_customers for the
+// rolled-up days and the orders for the rest. With analytics_customers
+// built, the new ones are those whose first counted order falls in the
+// range, and the repeat ones the returning customers (an order before and
+// one in the range) plus the new ones whose second order falls before the
+// range's end; the customers named by change rows are counted from their
+// raw orders instead. Without it, each customer's earlier orders are
+// probed through the orders_customer index.
+func customers(ctx context.Context, tx *store.Tx, r Range, p plan) (total, fresh, repeat int64, err error) {
+	if len(p.runs) == 0 && len(p.raw) == 0 {
+		return 0, 0, 0, nil
+	}
+	if !p.customers {
+		set, setArgs := p.customerSet(3)
+		args := append([]any{r.From, r.To}, setArgs...)
+		q := `SELECT COUNT(*),
 		COALESCE(SUM(CASE WHEN NOT EXISTS (SELECT 1 FROM orders p WHERE p.customer_id = c.customer_id AND p.placed_at < $1 AND p.` + countedSQL + `) THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN (SELECT COUNT(*) FROM orders p WHERE p.customer_id = c.customer_id AND p.placed_at < $2 AND p.` + countedSQL + `) >= 2 THEN 1 ELSE 0 END), 0)
-		FROM (SELECT DISTINCT customer_id FROM orders WHERE placed_at >= $1 AND placed_at < $2 AND ` + countedSQL + `) c`
-	if err = tx.QueryRowContext(ctx, q, r.From, r.To).Scan(&total, &fresh, &repeat); err != nil {
-		err = fmt.Errorf("analytics: customers: %w", err)
+		FROM (SELECT DISTINCT customer_id FROM (` + set + `) u) c`
+		if err = tx.QueryRowContext(ctx, q, args...).Scan(&total, &fresh, &repeat); err != nil {
+			err = fmt.Errorf("analytics: customers: %w", err)
+		}
+		return
 	}
-	return
+	set, setArgs := p.customerSet(1)
+	if err = tx.QueryRowContext(ctx, `SELECT COUNT(DISTINCT customer_id) FROM (`+set+`) u`, setArgs...).Scan(&total); err != nil {
+		return 0, 0, 0, fmt.Errorf("analytics: customers: %w", err)
+	}
+	var known, knownRepeat, stale, staleRepeat int64
+	err = tx.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN second_at < $2 THEN 1 ELSE 0 END), 0)
+		FROM analytics_customers f
+		WHERE first_at >= $1 AND first_at < $2 AND NOT EXISTS (SELECT 1 FROM analytics_dirty m WHERE m.customer_id = f.customer_id)`,
+		r.From, r.To).Scan(&known, &knownRepeat)
+	if err != nil {
+		return 0, 0, 0, fmt.Errorf("analytics: customers: first orders: %w", err)
+	}
+	err = tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(CASE WHEN n_in > 0 AND n_before = 0 THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN n_in > 1 AND n_before = 0 THEN 1 ELSE 0 END), 0)
+		FROM (SELECT
+			(SELECT COUNT(*) FROM orders p WHERE p.customer_id = s.customer_id AND p.placed_at >= $1 AND p.placed_at < $2 AND p.`+countedSQL+`) AS n_in,
+			(SELECT COUNT(*) FROM orders p WHERE p.customer_id = s.customer_id AND p.placed_at < $1 AND p.`+countedSQL+`) AS n_before
+			FROM (SELECT DISTINCT customer_id FROM analytics_dirty) s) x`,
+		r.From, r.To).Scan(&stale, &staleRepeat)
+	if err != nil {
+		return 0, 0, 0, fmt.Errorf("analytics: customers: changed customers: %w", err)
+	}
+	fresh = known + stale
+	repeat = total - fresh + knownRepeat + staleRepeat
+	return total, fresh, repeat, nil
 }
 
 // lineSales ranks the products and the categories of the range's counted
 // orders by line sales, largest first, ties by id; limit ≤ 0 means all.
-// The lines are read once (through covering indexes on both tables) and
-// summed in Go, so both rankings and their distinct order counts come from
-// one pass.
-func lineSales(ctx context.Context, tx *store.Tx, r Range, limit int) (byProduct, byCategory []lineGroup, all platform.Money, err error) {
-	rows, err := tx.QueryContext(ctx, `SELECT l.order_id, l.product_id, l.category_id, l.quantity, l.line_total
-		FROM orders o JOIN order_lines l ON l.order_id = o.id
-		WHERE o.placed_at >= $1 AND o.placed_at < $2 AND o.`+countedSQL, r.From, r.To)
-	if err != nil {
-		return nil, nil, 0, fmt.Errorf("analytics: line sales: %w", err)
-	}
-	defer rows.Close()
+// Rolled-up days are summed from the day tables; the raw segments' lines
+// are read once (through covering indexes on both tables) and summed in
+// Go, so both rankings and their distinct order counts come from one pass.
+// An order lies in one day, so the days' distinct order counts add up.
+func lineSales(ctx context.Context, tx *store.Tx, r Range, p plan, limit int) (byProduct, byCategory []lineGroup, all platform.Money, err error) {
 	products, categories := map[platform.ID]*lineGroup{}, map[platform.ID]*lineGroup{}
-	add := func(m map[platform.ID]*lineGroup, id, orderID platform.ID, qty int64, total platform.Money) {
+	group := func(m map[platform.ID]*lineGroup, id platform.ID) *lineGroup {
 		g := m[id]
 		if g == nil {
 			g = &lineGroup{id: id, seen: map[platform.ID]bool{}}
 			m[id] = g
 		}
+		return g
+	}
+	for _, run := range p.runs {
+		for _, t := range []struct {
+			q string
+			m map[platform.ID]*lineGroup
+		}{
+			{`SELECT product_id, SUM(quantity), SUM(orders), SUM(sales) FROM analytics_day_products WHERE day >= $1 AND day <= $2 GROUP BY product_id`, products},
+			{`SELECT category_id, SUM(quantity), SUM(orders), SUM(sales) FROM analytics_day_categories WHERE day >= $1 AND day <= $2 GROUP BY category_id`, categories},
+		} {
+			if err := func() error {
+				rows, err := tx.QueryContext(ctx, t.q, run[0], run[1])
+				if err != nil {
+					return err
+				}
+				defer rows.Close()
+				for rows.Next() {
+					var id platform.ID
+					var qty, orders int64
+					var sales platform.Money
+					if err := rows.Scan(&id, &qty, &orders, &sales); err != nil {
+						return err
+					}
+					g := group(t.m, id)
+					g.quantity += qty
+					g.orders += orders
+					g.sales += sales
+				}
+				return rows.Err()
+			}(); err != nil {
+				return nil, nil, 0, fmt.Errorf("analytics: line sales: %w", err)
+			}
+		}
+	}
+	for _, g := range products {
+		all += g.sales
+	}
+	add := func(m map[platform.ID]*lineGroup, id, orderID platform.ID, qty int64, total platform.Money) {
+		g := group(m, id)
 		g.quantity += qty
 		g.sales += total
 		if !g.seen[orderID] {
@@ -107,19 +208,30 @@ func lineSales(ctx context.Context, tx *store.Tx, r Range, limit int) (byProduct
 			g.orders++
 		}
 	}
-	for rows.Next() {
-		var orderID, product, category platform.ID
-		var qty int64
-		var total platform.Money
-		if err := rows.Scan(&orderID, &product, &category, &qty, &total); err != nil {
+	for _, seg := range p.raw {
+		if err := func() error {
+			rows, err := tx.QueryContext(ctx, `SELECT l.order_id, l.product_id, l.category_id, l.quantity, l.line_total
+				FROM orders o JOIN order_lines l ON l.order_id = o.id
+				WHERE o.placed_at >= $1 AND o.placed_at < $2 AND o.`+countedSQL, seg.From, seg.To)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var orderID, product, category platform.ID
+				var qty int64
+				var total platform.Money
+				if err := rows.Scan(&orderID, &product, &category, &qty, &total); err != nil {
+					return err
+				}
+				add(products, product, orderID, qty, total)
+				add(categories, category, orderID, qty, total)
+				all += total
+			}
+			return rows.Err()
+		}(); err != nil {
 			return nil, nil, 0, fmt.Errorf("analytics: line sales: %w", err)
 		}
-		add(products, product, orderID, qty, total)
-		add(categories, category, orderID, qty, total)
-		all += total
-	}
-	if err := rows.Err(); err != nil {
-		return nil, nil, 0, fmt.Errorf("analytics: line sales: %w", err)
 	}
 	return rank(products, limit), rank(categories, limit), all, nil
 }

@@ -41,7 +41,11 @@ func (s *Service) Daily(ctx context.Context, r Range) ([]Day, error) {
 // figures sums the daily totals of r and counts its customers; it returns
 // the days too.
 func figures(ctx context.Context, tx *store.Tx, r Range) (Figures, []Day, error) {
-	days, err := daily(ctx, tx, r)
+	p, err := planRange(ctx, tx, r)
+	if err != nil {
+		return Figures{}, nil, err
+	}
+	days, err := dailyOf(ctx, tx, r, p)
 	if err != nil {
 		return Figures{}, nil, err
 	}
@@ -52,7 +56,7 @@ func figures(ctx context.Context, tx *store.Tx, r Range) (Figures, []Day, error)
 		f.Cost += d.Cost
 		f.Refunds += d.Refunds
 	}
-	f.Customers, f.NewCustomers, f.RepeatCustomers, err = customers(ctx, tx, r)
+	f.Customers, f.NewCustomers, f.RepeatCustomers, err = customers(ctx, tx, r, p)
 	return f, days, err
 }
 
@@ -80,7 +84,11 @@ func (s *Service) Overview(ctx context.Context, r Range, lang platform.Lang, top
 		if o.YoYF, o.YoYD, err = figures(ctx, tx, o.YoY); err != nil {
 			return err
 		}
-		products, categories, all, err := lineSales(ctx, tx, r, top)
+		p, err := planRange(ctx, tx, r)
+		if err != nil {
+			return err
+		}
+		products, categories, all, err := lineSales(ctx, tx, r, p, top)
 		if err != nil {
 			return err
 		}
