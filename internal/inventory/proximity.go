@@ -16,14 +16,14 @@ package inventory
 type chinaRegion uint8
 
 const (
-	regionUnknown chinaRegion = iota
-	regionEast                // 华东
-	regionSouth               // 华南
-	regionCentral             // 华中
-	regionNorth               // 华北
-	regionNortheast           // 东北
-	regionSouthwest           // 西南
-	regionNorthwest           // 西北
+	regionUnknown   chinaRegion = iota
+	regionEast                  // 华东
+	regionSouth                 // 华南
+	regionCentral               // 华中
+	regionNorth                 // 华北
+	regionNortheast             // 东北
+	regionSouthwest             // 西南
+	regionNorthwest             // 西北
 )
 
 // provinceRegion maps a province code's first two digits to its region.
