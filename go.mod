@@ -12,6 +12,12 @@ require (
 )
 
 require (
+	github.com/go-ego/gse v0.80.3
+	github.com/mozillazg/go-pinyin v0.21.0
+	github.com/vcaesar/cedar v0.20.2 // indirect
+)
+
+require (
 	github.com/alexedwards/scs/v2 v2.9.0 // indirect
 	github.com/beorn7/perks v1.0.1 // indirect
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect

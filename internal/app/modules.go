@@ -11,6 +11,7 @@ import (
 	"storeops/internal/ops"
 	"storeops/internal/order"
 	"storeops/internal/platform"
+	"storeops/internal/search"
 	"storeops/internal/shop"
 	"storeops/internal/staff"
 	"storeops/internal/strategy"
@@ -26,6 +27,7 @@ var factories = []func(*module.Deps) (*module.Module, error){
 	inventory.Module,
 	order.Module,
 	traffic.Module,
+	search.Module,
 	shop.Module,
 	audit.Module,
 	staff.Module,
