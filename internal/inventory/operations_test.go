@@ -64,12 +64,30 @@ func TestStaffOperationsMoveStockAndAreAudited(t *testing.T) {
 			t.Errorf("adjust below reserved: %v", err)
 		}
 		for name, err := range map[string]error{
-			"zero delta":      func() error { _, err := s.svc.Adjust(ctx, clerk, inventory.Adjustment{SKU: sku, Warehouse: s.wh["SH"]}); return err }(),
-			"same warehouse":  func() error { _, err := s.svc.Transfer(ctx, clerk, inventory.Transfer{SKU: sku, From: s.wh["SH"], To: s.wh["SH"], Qty: 1}); return err }(),
-			"no such sku":     func() error { _, err := s.svc.Receive(ctx, clerk, inventory.Receipt{SKU: 99, Warehouse: s.wh["SH"], Qty: 1}); return err }(),
-			"no warehouse":    func() error { _, err := s.svc.Receive(ctx, clerk, inventory.Receipt{SKU: sku, Warehouse: 99, Qty: 1}); return err }(),
-			"negative count":  func() error { _, err := s.svc.Count(ctx, clerk, inventory.StockTake{SKU: sku, Warehouse: s.wh["SH"], Counted: -1}); return err }(),
-			"huge receipt":    func() error { _, err := s.svc.Receive(ctx, clerk, inventory.Receipt{SKU: sku, Warehouse: s.wh["SH"], Qty: 1 << 40}); return err }(),
+			"zero delta": func() error {
+				_, err := s.svc.Adjust(ctx, clerk, inventory.Adjustment{SKU: sku, Warehouse: s.wh["SH"]})
+				return err
+			}(),
+			"same warehouse": func() error {
+				_, err := s.svc.Transfer(ctx, clerk, inventory.Transfer{SKU: sku, From: s.wh["SH"], To: s.wh["SH"], Qty: 1})
+				return err
+			}(),
+			"no such sku": func() error {
+				_, err := s.svc.Receive(ctx, clerk, inventory.Receipt{SKU: 99, Warehouse: s.wh["SH"], Qty: 1})
+				return err
+			}(),
+			"no warehouse": func() error {
+				_, err := s.svc.Receive(ctx, clerk, inventory.Receipt{SKU: sku, Warehouse: 99, Qty: 1})
+				return err
+			}(),
+			"negative count": func() error {
+				_, err := s.svc.Count(ctx, clerk, inventory.StockTake{SKU: sku, Warehouse: s.wh["SH"], Counted: -1})
+				return err
+			}(),
+			"huge receipt": func() error {
+				_, err := s.svc.Receive(ctx, clerk, inventory.Receipt{SKU: sku, Warehouse: s.wh["SH"], Qty: 1 << 40})
+				return err
+			}(),
 			"negative thresh": s.svc.SetThreshold(ctx, clerk, inventory.ThresholdSetting{SKU: sku, Warehouse: s.wh["SH"], Threshold: ptr(-1)}),
 		} {
 			if platform.ErrorCode(err) != platform.CodeInvalid {
