@@ -30,7 +30,7 @@ func (h *handlers) apiStart(w http.ResponseWriter, r *http.Request) error {
 	}
 	ctx := withBase(r)
 	res, err := h.s.Start(ctx, StartInput{OrderID: in.OrderID, Provider: in.Provider, CustomerID: web.PrincipalFrom(ctx).CustomerID,
-		NotifyURL: baseURL(r) + "/api/v1/payments/notify/" + url.PathEscape(in.Provider), ReturnURL: in.ReturnURL})
+		NotifyURL: baseURL(r) + "/api/v1/payment-notifications/" + url.PathEscape(in.Provider), ReturnURL: in.ReturnURL})
 	if err != nil {
 		return err
 	}

@@ -16,7 +16,7 @@ type handlers struct {
 // routes is the payment domain's route table.
 func (h *handlers) routes() []web.Route {
 	return []web.Route{
-		{Method: http.MethodPost, Path: "/api/v1/payments/notify/{provider}", Surface: web.API, Handler: h.apiNotify,
+		{Method: http.MethodPost, Path: "/api/v1/payment-notifications/{provider}", Surface: web.API, Handler: h.apiNotify,
 			Doc: &web.OpenAPIOp{Summary: "Receive a payment provider's signed notification", Tag: "payments",
 				Description: "Called by the provider, not by shoppers. Answers 200 with the body \"success\" once the notification is applied or was already applied; anything else makes the provider retry.",
 				Request:     sandbox.Notification{}, Response: ""}},
@@ -35,7 +35,7 @@ func (h *handlers) routes() []web.Route {
 			Doc: &web.OpenAPIOp{Summary: "Read a refund with its split over lines", Tag: "payments", Response: Refund{}}},
 		{Method: http.MethodGet, Path: "/api/v1/admin/payments/reconciliation", Surface: web.AdminAPI, Perm: PermView, Handler: h.apiReconciliation,
 			Doc: &web.OpenAPIOp{Summary: "Daily reconciliation: captured vs paid orders vs refunds, with issues", Tag: "payments",
-				Query: []web.QueryParam{{Name: "from", Description: "first day (YYYY-MM-DD, shop time zone)"}, {Name: "to", Description: "last day, inclusive"}},
+				Query:    []web.QueryParam{{Name: "from", Description: "first day (YYYY-MM-DD, shop time zone)"}, {Name: "to", Description: "last day, inclusive"}},
 				Response: ReconciliationBody{}}},
 		{Method: http.MethodGet, Path: "/console/payments", Surface: web.Console, Perm: PermView, Handler: h.consolePayments},
 		{Method: http.MethodPost, Path: "/console/payments/{id}/confirm", Surface: web.Console, Perm: PermConfirm, Handler: h.consoleConfirm},

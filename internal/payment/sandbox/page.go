@@ -43,9 +43,9 @@ type payView struct {
 }
 
 type tradeRow struct {
-	id                                              int64
+	id                                               int64
 	merchant, out, subject, currency, status, retURL string
-	amount                                          int64
+	amount                                           int64
 }
 
 func (g *Gateway) loadTrade(ctx context.Context, q store.Querier, id int64) (tradeRow, error) {

@@ -1,0 +1,10 @@
+package payment
+
+import (
+	"io"
+	"log/slog"
+)
+
+func quietLog() *slog.Logger {
+	return slog.New(slog.NewTextHandler(io.Discard, nil))
+}
