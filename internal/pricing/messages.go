@@ -74,11 +74,11 @@ var Messages = platform.Texts{
 	"pricing.limit_above_total":   {"每人限用次数不能超过总数", "cannot exceed the total limit"},
 	"pricing.exclusive_stackable": {"独享券不能设为可叠加", "an exclusive coupon cannot be stackable"},
 
-	keyMember:       {"%s会员价 %s", "%s member price %s"},
+	keyMember:       {"%s 会员价 %s", "%s member price %s"},
 	keyPercentOff:   {"%s：%s", "%s: %s"},
 	keyAmountOff:    {"%s：每件立减 %s", "%s: %s off each"},
 	keyMultiBuy:     {"%s：每 %s 件其中 1 件%s", "%s: in every %s, one is %s"},
-	keyBundle:       {"%s：%s 套组合价 %s/套", "%s: %s bundles at %s each"},
+	keyBundle:       {"%s：%s 套组合，每套 %s", "%s: %s × bundle at %s"},
 	keyTiered:       {"%s：满 %s 减 %s", "%s: spend %s, save %s"},
 	keyTieredRepeat: {"%s：每满 %s 减 %s", "%s: save on every %s, %s each"},
 	keyFreeShipping: {"%s：满 %s 包邮", "%s: free shipping from %s"},
@@ -113,7 +113,8 @@ func init() {
 }
 
 // rateTexts renders p percent off as shoppers say it: 8折 / 20% off,
-// 8.5折 / 15% off, 免单 / free.
+// 8.5折 / 15% off, 免单 / free. The per cent sign is escaped, as in every
+// catalog text; Explanation.Text unescapes it.
 func rateTexts(p int) [2]string {
 	if p == 100 {
 		return [2]string{"免单", "free"}
@@ -122,7 +123,7 @@ func rateTexts(p int) [2]string {
 	if d := (100 - p) % 10; d != 0 {
 		fold += "." + strconv.Itoa(d)
 	}
-	return [2]string{fold + "折", strconv.Itoa(p) + "% off"}
+	return [2]string{fold + "折", strconv.Itoa(p) + "%% off"}
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -270,7 +270,7 @@ func TestLargeAmounts(t *testing.T) {
 		lines = append(lines, ln(int64(i+1), MaxUnitPrice, MaxQuantity))
 	}
 	in := Input{At: at, Lines: lines, Shipping: MaxUnitPrice,
-		Rules: []Rule{percentRule(1, 33, Scope{}), multiBuyRule(2, 3, 100, Scope{}), tieredRule(3, Scope{}, Step{MaxUnitPrice, MaxUnitPrice})},
+		Rules:  []Rule{percentRule(1, 33, Scope{}), multiBuyRule(2, 3, 100, Scope{}), tieredRule(3, Scope{}, Step{MaxUnitPrice, MaxUnitPrice})},
 		Points: Points{Redeem: 1 << 62, PerUnit: 1, UnitValue: 7, CapPercent: 99}}
 	out := mustPrice(t, in)
 	if out.Totals.Payable <= 0 || out.Totals.Items != MaxUnitPrice*MaxQuantity*MaxLines {

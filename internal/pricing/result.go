@@ -1,6 +1,8 @@
 package pricing
 
 import (
+	"strings"
+
 	"storeops/internal/platform"
 )
 
@@ -118,7 +120,9 @@ func (x Explanation) Text(lang platform.Lang) string {
 	args := make([]any, len(x.Args))
 	for i, a := range x.Args {
 		if a.Key != "" {
-			args[i] = platform.Key(a.Key)
+			// A text used as an argument is not a format of its own:
+			// only its escaped per cent signs need undoing.
+			args[i] = strings.ReplaceAll(platform.T(lang, a.Key), "%%", "%")
 		} else {
 			args[i] = a.Value
 		}
