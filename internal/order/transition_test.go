@@ -87,9 +87,8 @@ func TestEveryTransitionPair(t *testing.T) {
 					continue
 				}
 				var ev struct {
-					OrderID  platform.ID  `json:"order_id"`
-					From, To order.Status `json:"from"`
-					PlacedAt time.Time    `json:"placed_at"`
+					OrderID  platform.ID `json:"order_id"`
+					PlacedAt time.Time   `json:"placed_at"`
 				}
 				var raw map[string]any
 				_ = json.Unmarshal([]byte(payload), &raw)
