@@ -35,10 +35,11 @@ func overviewOrders() int {
 }
 
 // BenchmarkOverview measures the Overview's queries for the last 30 days
-// (with the previous 30 days, the same 30 days last year and the top 10
-// products and categories), and the progress of six targets (a month and
-// a quarter), against a baseline of one raw aggregate over the same 30
-// days of orders.
+// and for 366 days (each with its previous period, the same days last
+// year and the top 10 products and categories), and the progress of six
+// targets (a month and a quarter), first from the raw rows and then with
+// the daily rollups built (rollup*), against a baseline of one raw
+// aggregate over the same 30 days of orders.
 func BenchmarkOverview(b *testing.B) {
 	sets, err := app.MigrationSets()
 	if err != nil {
@@ -57,7 +58,7 @@ func BenchmarkOverview(b *testing.B) {
 			// long-running SQLite would have them.
 			stats := "ANALYZE"
 			if d == store.Postgres {
-				stats = "VACUUM ANALYZE orders, order_lines"
+				stats = "VACUUM ANALYZE"
 			}
 			if _, err := db.W.ExecContext(ctx, stats); err != nil {
 				b.Fatal(err)
@@ -75,6 +76,12 @@ func BenchmarkOverview(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
+			today := strategy.DayOf(clock.Now())
+			year, err := analytics.SelectRange(map[string][]string{"range": {"custom"},
+				"from": {today.AddDate(0, 0, -365).Format(time.DateOnly)}, "to": {today.Format(time.DateOnly)}}, clock.Now())
+			if err != nil {
+				b.Fatal(err)
+			}
 			svc := &analytics.Service{DB: db, Targets: targets}
 			b.Run("baseline", func(b *testing.B) {
 				for b.Loop() {
@@ -86,20 +93,39 @@ func BenchmarkOverview(b *testing.B) {
 					}
 				}
 			})
-			b.Run("overview30d", func(b *testing.B) {
-				for b.Loop() {
-					if _, err := svc.Overview(ctx, sel.Range, platform.ZH, analytics.TopN); err != nil {
-						b.Fatal(err)
+			overview := func(r analytics.Range) func(b *testing.B) {
+				return func(b *testing.B) {
+					for b.Loop() {
+						if _, err := svc.Overview(ctx, r, platform.ZH, analytics.TopN); err != nil {
+							b.Fatal(err)
+						}
 					}
 				}
-			})
-			b.Run("targets", func(b *testing.B) {
+			}
+			targetProgress := func(b *testing.B) {
 				for b.Loop() {
 					if _, err := svc.TargetProgress(ctx, clock.Now()); err != nil {
 						b.Fatal(err)
 					}
 				}
-			})
+			}
+			// From the raw rows: no rollups yet.
+			b.Run("overview30d", overview(sel.Range))
+			b.Run("overview366d", overview(year.Range))
+			b.Run("targets", targetProgress)
+			// From the daily rollups for every whole past day, raw rows
+			// for today, as the demo leaves a shop.
+			start = time.Now()
+			if err := analytics.Rebuild(ctx, db); err != nil {
+				b.Fatal(err)
+			}
+			b.Logf("%s: rollups of %d orders built in %v", d, n, time.Since(start).Round(time.Millisecond))
+			if _, err := db.W.ExecContext(ctx, stats); err != nil {
+				b.Fatal(err)
+			}
+			b.Run("rollup30d", overview(sel.Range))
+			b.Run("rollup366d", overview(year.Range))
+			b.Run("rollupTargets", targetProgress)
 		})
 	}
 }

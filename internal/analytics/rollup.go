@@ -55,9 +55,11 @@ func rollDays(ctx context.Context, tx *store.Tx, first, last time.Time) error {
 		if i == 0 {
 			args = append(args, tx.Now)
 		}
+		start := time.Now()
 		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
 			return fmt.Errorf("analytics: roll days %s..%s: %s: %w", lo, hi, dayTables[i], err)
 		}
+		debug(tx, "analytics: rolled up", "table", dayTables[i], "first", lo, "last", hi, "took", time.Since(start))
 	}
 	// The days without sales, in batches of multi-row inserts.
 	const batch = 200
@@ -103,9 +105,11 @@ func rollCustomers(ctx context.Context, tx *store.Tx) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM analytics_customers`); err != nil {
 		return fmt.Errorf("analytics: roll customers: %w", err)
 	}
+	start := time.Now()
 	if _, err := tx.ExecContext(ctx, `INSERT INTO analytics_customers (customer_id, first_at, second_at) `+customerFirstsSQL("")); err != nil {
 		return fmt.Errorf("analytics: roll customers: %w", err)
 	}
+	debug(tx, "analytics: rolled up", "table", "analytics_customers", "took", time.Since(start))
 	_, err := tx.ExecContext(ctx, `INSERT INTO analytics_rollup_state (id, customers_at) VALUES (1, $1)
 		ON CONFLICT (id) DO UPDATE SET customers_at = excluded.customers_at`, tx.Now)
 	if err != nil {
@@ -182,4 +186,11 @@ func firstOrderDay(ctx context.Context, tx *store.Tx) (day time.Time, ok bool, e
 		return time.Time{}, false, fmt.Errorf("analytics: first order: %w", err)
 	}
 	return strategy.DayOf(at), true, nil
+}
+
+// debug logs a rollup step's cost, for "demo --log-level debug".
+func debug(tx *store.Tx, msg string, args ...any) {
+	if l := tx.DB().Log; l != nil {
+		l.Debug(msg, args...)
+	}
 }
