@@ -72,6 +72,31 @@ func checkLowStock(ctx context.Context, tx *store.Tx, sku, warehouse platform.ID
 	return nil
 }
 
+// reassess puts a level on or off the to-do list by where it stands now,
+// after its threshold changed.
+func reassess(ctx context.Context, tx *store.Tx, sku, warehouse platform.ID) error {
+	var l level
+	err := tx.QueryRowContext(ctx, `SELECT on_hand, reserved, low_threshold FROM stock_levels WHERE sku_id = $1 AND warehouse_id = $2`,
+		sku, warehouse).Scan(&l.OnHand, &l.Reserved, &l.Threshold)
+	if err != nil {
+		return fmt.Errorf("inventory: reassess: %w", err)
+	}
+	var own *int64
+	if l.Threshold.Valid {
+		own = &l.Threshold.Int64
+	}
+	t, err := threshold(ctx, tx, sku, own)
+	if err != nil {
+		return err
+	}
+	if l.available() <= t {
+		return raiseLowStock(ctx, tx, sku, warehouse, l.available(), t)
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE low_stock_alerts SET resolved_at = $1
+		WHERE sku_id = $2 AND warehouse_id = $3 AND resolved_at IS NULL`, tx.Now, sku, warehouse)
+	return err
+}
+
 func raiseLowStock(ctx context.Context, tx *store.Tx, sku, warehouse platform.ID, available, t int64) error {
 	res, err := tx.ExecContext(ctx, `INSERT INTO low_stock_alerts (id, sku_id, warehouse_id, threshold, available, raised_at)
 		VALUES ($1, $2, $3, $4, $5, $6)

@@ -315,9 +315,8 @@ type ThresholdSetting struct {
 	Threshold *int64      `json:"threshold"`
 }
 
-// SetThreshold changes a level's own threshold. It does not raise or
-// resolve alerts by itself: the next stock move is judged against it.
-// Errors: CodeInvalid; not found when the SKU has no stock level there.
+// SetThreshold changes a level's own threshold and puts the level on or
+// off the low-stock to-do list by its stock now. Errors: CodeInvalid; not found when the SKU has no stock level there.
 func (s *Service) SetThreshold(ctx context.Context, by audit.Actor, t ThresholdSetting) error {
 	if t.Threshold != nil && (*t.Threshold < 0 || *t.Threshold > maxQty) {
 		return platform.Invalid("threshold", "inventory.counted_range")
@@ -330,6 +329,9 @@ func (s *Service) SetThreshold(ctx context.Context, by audit.Actor, t ThresholdS
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE stock_levels SET low_threshold = $1, updated_at = $2 WHERE sku_id = $3 AND warehouse_id = $4`,
 			t.Threshold, tx.Now, t.SKU, t.Warehouse); err != nil {
+			return err
+		}
+		if err := reassess(ctx, tx, t.SKU, t.Warehouse); err != nil {
 			return err
 		}
 		var before *int64
