@@ -1,25 +1,51 @@
 package pricing
 
 import (
+	"cmp"
 	"fmt"
-	"math/big"
+	"math/bits"
 	"unicode/utf8"
 
 	"storeops/internal/platform"
 )
 
 // mulDiv is a*b/c rounded down, for non-negative a, b and positive c,
-// exact even when a*b passes int64.
+// exact even when a*b passes int64. The quotient must fit in int64 (every
+// caller divides by at least one of the factors' bounds).
 func mulDiv(a, b, c int64) int64 {
-	q := new(big.Int).Mul(big.NewInt(a), big.NewInt(b))
-	return q.Quo(q, big.NewInt(c)).Int64()
+	q, _ := mulDivRem(a, b, c)
+	return q
 }
 
 // mulDivRound is a*b/c rounded half up.
 func mulDivRound(a, b, c int64) int64 {
-	q := new(big.Int).Mul(big.NewInt(a), big.NewInt(b))
-	q.Mul(q, big.NewInt(2)).Add(q, big.NewInt(c))
-	return q.Quo(q, big.NewInt(2*c)).Int64()
+	q, r := mulDivRem(a, b, c)
+	if r >= uint64(c)-r { // r ≥ c/2, without overflow
+		q++
+	}
+	return q
+}
+
+func mulDivRem(a, b, c int64) (int64, uint64) {
+	if a < 0 || b < 0 || c <= 0 {
+		panic(fmt.Sprintf("pricing: mulDiv(%d, %d, %d)", a, b, c))
+	}
+	hi, lo := bits.Mul64(uint64(a), uint64(b))
+	if hi >= uint64(c) {
+		panic(fmt.Sprintf("pricing: %d×%d/%d overflows", a, b, c))
+	}
+	q, r := bits.Div64(hi, lo, uint64(c))
+	return int64(q), r
+}
+
+// cmpProducts compares a*b with c*d for non-negative factors, exactly.
+func cmpProducts(a, b, c, d int64) int {
+	h1, l1 := bits.Mul64(uint64(a), uint64(b))
+	h2, l2 := bits.Mul64(uint64(c), uint64(d))
+	if h1 != h2 {
+		return cmp.Compare(h1, h2)
+	}
+	return cmp.Compare(l1, l2)
 }
 
 // percentOf is p% of amount, rounded half up to the fen.

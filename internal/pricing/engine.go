@@ -48,6 +48,7 @@ type line struct {
 type pricer struct {
 	in    *Input
 	lines []*line // in ascending SKU id: the order every stage works in
+	bySKU map[platform.ID]*line
 	order *PricedOrder
 	// byKey finds a source's entry in order.Discounts.
 	byKey    map[discountKey]int
@@ -74,6 +75,10 @@ func newPricer(in *Input) *pricer {
 		p.lines = append(p.lines, &line{in: l, out: &p.order.Lines[i], cur: list})
 	}
 	slices.SortFunc(p.lines, func(a, b *line) int { return cmp.Compare(a.in.SKUID, b.in.SKUID) })
+	p.bySKU = make(map[platform.ID]*line, len(p.lines))
+	for _, l := range p.lines {
+		p.bySKU[l.in.SKUID] = l
+	}
 	return p
 }
 

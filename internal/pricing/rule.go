@@ -150,8 +150,12 @@ func (r *Rule) validateSteps(e *platform.Error) {
 		e.With("max_off", "pricing.not_negative")
 	}
 	for i, s := range r.Steps {
-		checkPositive(e, fieldf("steps[%d].threshold", i), s.Threshold)
-		checkPositive(e, fieldf("steps[%d].off", i), s.Off)
+		if !positive(s.Threshold) {
+			e.With(fieldf("steps[%d].threshold", i), "pricing.positive_amount")
+		}
+		if !positive(s.Off) {
+			e.With(fieldf("steps[%d].off", i), "pricing.positive_amount")
+		}
 		if s.Off > s.Threshold {
 			e.With(fieldf("steps[%d].off", i), "pricing.off_above_threshold")
 		}
@@ -192,7 +196,11 @@ func checkPercent(e *platform.Error, field string, p, max int) {
 }
 
 func checkPositive(e *platform.Error, field string, m platform.Money) {
-	if m <= 0 || m > MaxUnitPrice {
+	if !positive(m) {
 		e.With(field, "pricing.positive_amount")
 	}
 }
+
+// positive reports whether m is an amount a rule may name: above zero and
+// within the bounds that keep sums in int64.
+func positive(m platform.Money) bool { return m > 0 && m <= MaxUnitPrice }

@@ -52,12 +52,14 @@ func (s Scope) Match(l *Line) Level {
 func (s Scope) Covers(l *Line) bool { return s.Match(l) != LevelNone }
 
 func (s Scope) validate(e *platform.Error, field string) {
-	for name, ids := range map[string][]platform.ID{
-		"sku_ids": s.SKUIDs, "product_ids": s.ProductIDs, "category_ids": s.CategoryIDs,
-		"exclude_sku_ids": s.ExcludeSKUIDs, "exclude_product_ids": s.ExcludeProductIDs,
-	} {
+	check := func(name string, ids []platform.ID) {
 		if slices.ContainsFunc(ids, func(id platform.ID) bool { return id <= 0 }) {
 			e.With(field+"."+name, "field.invalid")
 		}
 	}
+	check("sku_ids", s.SKUIDs)
+	check("product_ids", s.ProductIDs)
+	check("category_ids", s.CategoryIDs)
+	check("exclude_sku_ids", s.ExcludeSKUIDs)
+	check("exclude_product_ids", s.ExcludeProductIDs)
 }

@@ -2,7 +2,6 @@ package pricing
 
 import (
 	"cmp"
-	"math/big"
 	"slices"
 
 	"storeops/internal/platform"
@@ -30,7 +29,9 @@ func (p *pricer) multiBuyOffer(r *Rule, taken map[*line]bool) offer {
 	if full == 0 {
 		return offer{}
 	}
-	o := offer{rule: r, expl: explain(keyMultiBuy, val(r.Name), count(r.EveryN), rateArg(r.Percent))}
+	o := offer{rule: r, explain: func() Explanation {
+		return explain(keyMultiBuy, val(r.Name), count(r.EveryN), rateArg(r.Percent))
+	}}
 	var start int64
 	for _, l := range lines {
 		if start >= full {
@@ -50,26 +51,18 @@ func (p *pricer) multiBuyOffer(r *Rule, taken map[*line]bool) offer {
 
 // cmpUnit compares what is left per unit on two lines, exactly.
 func cmpUnit(a, b *line) int {
-	x := new(big.Int).Mul(big.NewInt(int64(a.cur)), big.NewInt(int64(b.in.Quantity)))
-	y := new(big.Int).Mul(big.NewInt(int64(b.cur)), big.NewInt(int64(a.in.Quantity)))
-	return x.Cmp(y)
+	return cmpProducts(int64(a.cur), int64(b.in.Quantity), int64(b.cur), int64(a.in.Quantity))
 }
 
 // bundleOffer: as many complete sets of the bundle's items as the free
 // lines hold cost Price each; the saving is split over the items in
 // proportion to their share of the sets' value.
 func (p *pricer) bundleOffer(r *Rule, taken map[*line]bool) offer {
-	bySKU := make(map[platform.ID]*line, len(p.lines))
-	for _, l := range p.lines {
-		if !taken[l] && l.cur > 0 {
-			bySKU[l.in.SKUID] = l
-		}
-	}
 	sets := int64(-1)
 	lines := make([]*line, len(r.Items))
 	for i, it := range r.Items {
-		l := bySKU[it.SKUID]
-		if l == nil {
+		l := p.bySKU[it.SKUID]
+		if l == nil || taken[l] || l.cur == 0 {
 			return offer{}
 		}
 		lines[i] = l
@@ -96,12 +89,14 @@ func (p *pricer) bundleOffer(r *Rule, taken map[*line]bool) offer {
 		idx[i] = i
 	}
 	slices.SortFunc(idx, func(a, b int) int { return cmp.Compare(lines[a].in.SKUID, lines[b].in.SKUID) })
-	o := offer{rule: r, total: saving, expl: explain(keyBundle, val(r.Name), count(int(sets)), money(r.Price))}
+	o := offer{rule: r, total: saving, explain: func() Explanation {
+		return explain(keyBundle, val(r.Name), count(int(sets)), money(r.Price))
+	}}
 	w := make([]int64, len(idx))
 	for k, i := range idx {
 		o.lines = append(o.lines, lines[i])
 		w[k] = weights[i]
 	}
-	o.shares = split(saving, w)
+	o.weights = w
 	return o
 }

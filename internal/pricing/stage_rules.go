@@ -57,13 +57,18 @@ func ruleDiscount(r *Rule, x Explanation) Discount {
 	return Discount{Source: FromRule, ID: r.ID, Kind: string(r.Kind), Explanation: x}
 }
 
-// offer is what one rule would take off the lines still free.
+// offer is what one rule would take off the lines still free: shares per
+// line, or (cheaper to compute for the many offers never taken) a total to
+// split over the lines by weights.
 type offer struct {
-	rule   *Rule
-	lines  []*line // the lines the rule uses (and so takes)
-	shares []platform.Money
-	total  platform.Money
-	expl   Explanation
+	rule    *Rule
+	lines   []*line // the lines the rule uses (and so takes)
+	shares  []platform.Money
+	weights []int64
+	total   platform.Money
+	// explain words the offer once it is taken (formatting amounts for
+	// every offer weighed would cost more than weighing them).
+	explain func() Explanation
 }
 
 // greedy applies, among the active rules of the given kinds, the one with
@@ -91,7 +96,10 @@ func (p *pricer) greedy(rules []Rule, eval func(r *Rule, taken map[*line]bool) o
 		if at < 0 {
 			return
 		}
-		p.apply(ruleDiscount(best.rule, best.expl), best.lines, best.shares)
+		if best.shares == nil {
+			best.shares = split(best.total, best.weights)
+		}
+		p.apply(ruleDiscount(best.rule, best.explain()), best.lines, best.shares)
 		for _, l := range best.lines {
 			taken[l] = true
 		}
@@ -117,26 +125,26 @@ func (p *pricer) tieredOffer(r *Rule, taken map[*line]bool) offer {
 	lines := p.covered(r.Scope, taken)
 	amount := sumCur(lines)
 	var off platform.Money
-	var x Explanation
+	var step Step
+	key := keyTiered
 	if r.Repeat {
-		s := r.Steps[0]
-		off = amount / s.Threshold * s.Off
+		step, key = r.Steps[0], keyTieredRepeat
+		off = amount / step.Threshold * step.Off
 		if r.MaxOff > 0 {
 			off = min(off, r.MaxOff)
 		}
-		x = explain(keyTieredRepeat, val(r.Name), money(s.Threshold), money(s.Off))
 	} else {
 		for _, s := range r.Steps {
 			if amount >= s.Threshold {
-				off = s.Off
-				x = explain(keyTiered, val(r.Name), money(s.Threshold), money(s.Off))
+				step, off = s, s.Off
 			}
 		}
 	}
 	if off == 0 {
 		return offer{}
 	}
-	return offer{rule: r, lines: lines, shares: split(off, curs(lines)), total: off, expl: x}
+	x := func() Explanation { return explain(key, val(r.Name), money(step.Threshold), money(step.Off)) }
+	return offer{rule: r, lines: lines, weights: curs(lines), total: off, explain: x}
 }
 
 // freeShippingRules waive the shipping fee for the first active rule (by
