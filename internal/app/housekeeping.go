@@ -7,6 +7,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"storeops/internal/cart"
 	"storeops/internal/customer"
 	"storeops/internal/idempotency"
 	"storeops/internal/module"
@@ -49,7 +50,8 @@ func (w *housekeepingWorker) Work(ctx context.Context, job *river.Job[Housekeepi
 }
 
 // Housekeeping deletes expired rows: stored Idempotency-Key responses,
-// customer sessions and sign-in/sign-up throttle counters. The hourly
+// customer sessions and sign-in/sign-up throttle counters, and guest
+// carts idle for cart.GuestIdle. The hourly
 // housekeeping job runs it.
 func Housekeeping(ctx context.Context, db *store.DB, log *slog.Logger) error {
 	now := db.Now()
@@ -66,6 +68,13 @@ func Housekeeping(ctx context.Context, db *store.DB, log *slog.Logger) error {
 	}
 	if sessions > 0 || counters > 0 {
 		log.Info("purged expired customer sessions and throttle counters", "sessions", sessions, "counters", counters)
+	}
+	carts, err := cart.PurgeGuests(ctx, db, now.Add(-cart.GuestIdle))
+	if err != nil {
+		return err
+	}
+	if carts > 0 {
+		log.Info("purged idle guest carts", "carts", carts)
 	}
 	return nil
 }

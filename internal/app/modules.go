@@ -3,6 +3,7 @@ package app
 import (
 	"storeops/internal/analytics"
 	"storeops/internal/audit"
+	"storeops/internal/cart"
 	"storeops/internal/catalog"
 	"storeops/internal/customer"
 	"storeops/internal/demo"
@@ -29,6 +30,7 @@ var factories = []func(*module.Deps) (*module.Module, error){
 	traffic.Module,
 	search.Module,
 	shop.Module,
+	cart.Module,
 	audit.Module,
 	staff.Module,
 	analytics.Module,

@@ -17,6 +17,7 @@ package region
 import (
 	_ "embed"
 	"encoding/json"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -84,6 +85,16 @@ func lookup(m map[string]Division, code string, short int) (Division, bool) {
 
 // Province returns the province of code ("11" or "110000").
 func Province(code string) (Division, bool) { return lookup(load().provinces, code, 2) }
+
+// Provinces lists the provinces in code order (for a picker).
+func Provinces() []Division {
+	out := make([]Division, 0, len(load().provinces))
+	for _, d := range load().provinces {
+		out = append(out, d)
+	}
+	slices.SortFunc(out, func(a, b Division) int { return strings.Compare(a.Code, b.Code) })
+	return out
+}
 
 // City returns the city of code ("1101" or "110100").
 func City(code string) (Division, bool) { return lookup(load().cities, code, 4) }
