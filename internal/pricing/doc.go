@@ -50,7 +50,8 @@
 // # What a caller loads
 //
 // Rules: the shop's rules whose window has not ended (Price skips those out
-// of window, tier or first-order condition; validate rules when they are
+// of window or daily hours, or whose tier or first-order condition the
+// customer does not meet; validate rules when they are
 // saved with Rule.Validate). Coupons: the ones the shopper applied, each
 // with its batch and the usage counts the limits need (this customer's
 // uses of the batch, all uses of the batch, whether this code is spent).

@@ -71,6 +71,7 @@ var Messages = platform.Texts{
 	"pricing.off_above_threshold": {"减额不能超过门槛", "the saving cannot exceed the threshold"},
 	"pricing.window_order":        {"结束时间必须晚于开始时间", "must be after the start"},
 	"pricing.unknown_kind":        {"不支持的类型", "is not a known kind"},
+	"pricing.clock_format":        {"时间格式应为 HH:MM", "must be a time as HH:MM"},
 	"pricing.limit_above_total":   {"每人限用次数不能超过总数", "cannot exceed the total limit"},
 	"pricing.exclusive_stackable": {"独享券不能设为可叠加", "an exclusive coupon cannot be stackable"},
 

@@ -79,6 +79,8 @@ func randomRule(r *rand.Rand, id platform.ID) Rule {
 		rule.Tiers = []string{"gold"}
 	case 2:
 		rule.FirstOrderOnly = true
+	case 3:
+		rule.Hours = &Hours{From: "08:00", To: "12:00"}
 	}
 	switch rule.Kind {
 	case PercentOff:

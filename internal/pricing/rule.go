@@ -47,6 +47,8 @@ type Rule struct {
 	// (inclusive) to EndsAt (exclusive); a zero time is unbounded.
 	StartsAt time.Time `json:"starts_at,omitzero"`
 	EndsAt   time.Time `json:"ends_at,omitzero"`
+	// Hours, when set, narrow the window to times of day and weekdays.
+	Hours *Hours `json:"hours,omitempty"`
 	// Tiers limits the rule to customers of these tier codes; empty means
 	// everyone (member discounts: PercentOff with Tiers).
 	Tiers []string `json:"tiers,omitempty"`
@@ -88,6 +90,9 @@ func (r *Rule) Validate() error {
 	}
 	checkName(e, "name", r.Name, maxNameLen)
 	checkWindow(e, r.StartsAt, r.EndsAt)
+	if r.Hours != nil {
+		r.Hours.validate(e, "hours")
+	}
 	if slices.Contains(r.Tiers, "") {
 		e.With("tiers", "field.invalid")
 	}
@@ -168,6 +173,7 @@ func (r *Rule) validateSteps(e *platform.Error) {
 // active reports whether the rule applies to this customer at t.
 func (r *Rule) active(c Customer, t time.Time) bool {
 	return inWindow(r.StartsAt, r.EndsAt, t) == "" &&
+		(r.Hours == nil || r.Hours.contains(t)) &&
 		(len(r.Tiers) == 0 || (c.Tier != "" && slices.Contains(r.Tiers, c.Tier))) &&
 		(!r.FirstOrderOnly || c.FirstOrder)
 }
