@@ -139,3 +139,12 @@ func TestCouponsAfterRules(t *testing.T) {
 		t.Errorf("totals %+v", out.Totals)
 	}
 }
+
+// TestExclusiveWorthNothing: an exclusive coupon that takes nothing off (10%
+// of 4 fen rounds to 0) does not keep the other coupons out.
+func TestExclusiveWorthNothing(t *testing.T) {
+	excl := Coupon{ID: 1, Code: "X", Batch: Batch{ID: 501, Name: "独享", Kind: CouponPercent, Percent: 10, Exclusive: true}}
+	out := mustPrice(t, Input{At: at, Lines: []Line{ln(1, 4, 1)}, Coupons: []Coupon{excl, amountCoupon(2, 3, 0)}})
+	checkCoupon(t, out.Coupons[0], couponOutcome{reason: ReasonOutOfScope})
+	checkCoupon(t, out.Coupons[1], couponOutcome{applied: true, amount: 3})
+}

@@ -50,13 +50,20 @@ func (p *pricer) coupons() {
 	var first *candidate
 	if ex := filter(cands, func(c candidate) bool { return c.c.Batch.Exclusive }); len(ex) > 0 {
 		first = p.bestCoupon(ex)
-		p.applyCoupon(first)
-		for _, c := range cands {
-			if c.c != first.c {
-				reject(c.result, ReasonExclusive, first.c, val(first.c.Batch.Name))
+		if p.applyCoupon(first) {
+			for _, c := range cands {
+				if c.c != first.c {
+					reject(c.result, ReasonExclusive, first.c, val(first.c.Batch.Name))
+				}
 			}
+			return
 		}
-		return
+		// The best exclusive coupon is worth nothing here (a percentage
+		// of a few fen), so none is: the others go on without them.
+		for _, c := range ex {
+			reject(c.result, ReasonOutOfScope, nil, Arg{})
+		}
+		cands = filter(cands, func(c candidate) bool { return !c.c.Batch.Exclusive })
 	}
 	applied := []*Coupon{}
 	if ns := filter(cands, func(c candidate) bool { return !c.c.Batch.Stackable }); len(ns) > 0 {
