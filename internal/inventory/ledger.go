@@ -53,10 +53,10 @@ type move struct {
 	Actor, Note    string
 }
 
-// level is a stock level's quantities after a move.
+// level is a stock level's quantities after a move, and its effective
+// low-stock threshold.
 type level struct {
-	OnHand, Reserved int64
-	Threshold        sql.NullInt64
+	OnHand, Reserved, Threshold int64
 }
 
 func (l level) available() int64 { return l.OnHand - l.Reserved }
@@ -72,11 +72,13 @@ var errGuard = errors.New("inventory: stock level missing or not enough stock")
 // the guard refuses.
 func apply(ctx context.Context, tx *store.Tx, m move) (level, error) {
 	var l level
+	// The effective threshold comes back with the row, so a hot SKU's
+	// reservation is one statement here, not two.
 	err := tx.QueryRowContext(ctx, `UPDATE stock_levels
 		SET on_hand = on_hand + $1, reserved = reserved + $2, updated_at = $3
 		WHERE sku_id = $4 AND warehouse_id = $5 AND on_hand + $1 >= reserved + $2 AND reserved + $2 >= 0
-		RETURNING on_hand, reserved, low_threshold`,
-		m.OnHand, m.Reserved, tx.Now, m.SKU, m.Warehouse).Scan(&l.OnHand, &l.Reserved, &l.Threshold)
+		RETURNING on_hand, reserved, `+thresholdSQL("$6"),
+		m.OnHand, m.Reserved, tx.Now, m.SKU, m.Warehouse, int64(DefaultLowStock)).Scan(&l.OnHand, &l.Reserved, &l.Threshold)
 	if errors.Is(err, sql.ErrNoRows) {
 		return l, errGuard
 	}
@@ -90,7 +92,7 @@ func apply(ctx context.Context, tx *store.Tx, m move) (level, error) {
 	}
 	before := l.available() - (m.OnHand - m.Reserved)
 	if before != l.available() {
-		if err := checkLowStock(ctx, tx, m.SKU, m.Warehouse, before, l); err != nil {
+		if err := checkLowStock(ctx, tx, m.SKU, m.Warehouse, before, l.available(), l.Threshold); err != nil {
 			return l, err
 		}
 	}

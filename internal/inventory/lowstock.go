@@ -27,47 +27,36 @@ type LowStockEvent struct {
 	Threshold int64       `json:"threshold"`
 }
 
-// threshold is the effective low-stock threshold of a level: its own,
-// else its product category's, else the shop's, else DefaultLowStock.
-func threshold(ctx context.Context, tx *store.Tx, sku platform.ID, own *int64) (int64, error) {
-	if own != nil {
-		return *own, nil
-	}
-	var t int64
-	err := tx.QueryRowContext(ctx, `SELECT COALESCE(
-		(SELECT t.threshold FROM low_stock_thresholds t JOIN products p ON p.category_id = t.category_id
-		   JOIN skus s ON s.product_id = p.id WHERE s.id = $1),
-		(SELECT threshold FROM low_stock_thresholds WHERE category_id = 0),
-		$2)`, sku, int64(DefaultLowStock)).Scan(&t)
-	if err != nil {
-		return 0, fmt.Errorf("inventory: threshold of %d: %w", sku, err)
-	}
-	return t, nil
+// thresholdSQL is the effective low-stock threshold of the stock_levels
+// row in scope: its own, else its product category's, else the shop's
+// (category 0), else the query parameter named by fallback (bound to
+// DefaultLowStock). Used in RETURNING and SELECT lists over stock_levels.
+func thresholdSQL(fallback string) string {
+	return `COALESCE(low_threshold,
+	(SELECT t.threshold FROM low_stock_thresholds t JOIN products p ON p.category_id = t.category_id
+	   JOIN skus s ON s.product_id = p.id WHERE s.id = stock_levels.sku_id),
+	(SELECT threshold FROM low_stock_thresholds WHERE category_id = 0),
+	` + fallback + `)`
 }
 
 // checkLowStock raises an alert (and publishes TopicLowStock) when
-// available stock went from above the threshold to at or below it, and
-// resolves the open alert when it went back above. Moves that stay on one
-// side cost one threshold lookup and nothing else.
-func checkLowStock(ctx context.Context, tx *store.Tx, sku, warehouse platform.ID, before int64, l level) error {
-	var own *int64
-	if l.Threshold.Valid {
-		own = &l.Threshold.Int64
-	}
-	t, err := threshold(ctx, tx, sku, own)
-	if err != nil {
-		return err
-	}
-	after := l.available()
+// available stock went from above the threshold t to at or below it, and
+// resolves the open alert when it went back above.
+func checkLowStock(ctx context.Context, tx *store.Tx, sku, warehouse platform.ID, before, after, t int64) error {
 	switch {
 	case before > t && after <= t:
 		return raiseLowStock(ctx, tx, sku, warehouse, after, t)
 	case before <= t && after > t:
-		_, err := tx.ExecContext(ctx, `UPDATE low_stock_alerts SET resolved_at = $1
-			WHERE sku_id = $2 AND warehouse_id = $3 AND resolved_at IS NULL`, tx.Now, sku, warehouse)
-		if err != nil {
-			return fmt.Errorf("inventory: resolve low stock: %w", err)
-		}
+		return resolveLowStock(ctx, tx, sku, warehouse)
+	}
+	return nil
+}
+
+func resolveLowStock(ctx context.Context, tx *store.Tx, sku, warehouse platform.ID) error {
+	_, err := tx.ExecContext(ctx, `UPDATE low_stock_alerts SET resolved_at = $1
+		WHERE sku_id = $2 AND warehouse_id = $3 AND resolved_at IS NULL`, tx.Now, sku, warehouse)
+	if err != nil {
+		return fmt.Errorf("inventory: resolve low stock: %w", err)
 	}
 	return nil
 }
@@ -76,25 +65,15 @@ func checkLowStock(ctx context.Context, tx *store.Tx, sku, warehouse platform.ID
 // after its threshold changed.
 func reassess(ctx context.Context, tx *store.Tx, sku, warehouse platform.ID) error {
 	var l level
-	err := tx.QueryRowContext(ctx, `SELECT on_hand, reserved, low_threshold FROM stock_levels WHERE sku_id = $1 AND warehouse_id = $2`,
-		sku, warehouse).Scan(&l.OnHand, &l.Reserved, &l.Threshold)
+	err := tx.QueryRowContext(ctx, `SELECT on_hand, reserved, `+thresholdSQL("$3")+` FROM stock_levels
+		WHERE sku_id = $1 AND warehouse_id = $2`, sku, warehouse, int64(DefaultLowStock)).Scan(&l.OnHand, &l.Reserved, &l.Threshold)
 	if err != nil {
 		return fmt.Errorf("inventory: reassess: %w", err)
 	}
-	var own *int64
-	if l.Threshold.Valid {
-		own = &l.Threshold.Int64
+	if l.available() <= l.Threshold {
+		return raiseLowStock(ctx, tx, sku, warehouse, l.available(), l.Threshold)
 	}
-	t, err := threshold(ctx, tx, sku, own)
-	if err != nil {
-		return err
-	}
-	if l.available() <= t {
-		return raiseLowStock(ctx, tx, sku, warehouse, l.available(), t)
-	}
-	_, err = tx.ExecContext(ctx, `UPDATE low_stock_alerts SET resolved_at = $1
-		WHERE sku_id = $2 AND warehouse_id = $3 AND resolved_at IS NULL`, tx.Now, sku, warehouse)
-	return err
+	return resolveLowStock(ctx, tx, sku, warehouse)
 }
 
 func raiseLowStock(ctx context.Context, tx *store.Tx, sku, warehouse platform.ID, available, t int64) error {

@@ -285,7 +285,7 @@ func (s *Service) Count(ctx context.Context, by audit.Actor, c StockTake) (Level
 		}
 		var books level
 		err := tx.QueryRowContext(ctx, `UPDATE stock_levels SET on_hand = on_hand WHERE sku_id = $1 AND warehouse_id = $2
-			RETURNING on_hand, reserved, low_threshold`, c.SKU, c.Warehouse).Scan(&books.OnHand, &books.Reserved, &books.Threshold)
+			RETURNING on_hand, reserved`, c.SKU, c.Warehouse).Scan(&books.OnHand, &books.Reserved)
 		if err != nil {
 			return fmt.Errorf("inventory: lock level: %w", err)
 		}

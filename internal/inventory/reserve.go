@@ -153,40 +153,43 @@ func reserveLine(ctx context.Context, tx *store.Tx, ref Ref, sku platform.ID, qt
 }
 
 // candidates are the warehouses that may serve sku with stock available,
-// nearest first, then the one with more stock (fewer splits), then by id.
+// nearest first, then the one with more stock (fewer splits), then by id;
+// and the SKU's code for error messages. One query reads the SKU and its
+// stock, so a checkout's line costs one read before its update.
 func candidates(ctx context.Context, tx *store.Tx, sku platform.ID, shipTo string) (string, []candidate, error) {
-	var code, storage string
-	err := tx.QueryRowContext(ctx, `SELECT s.code, p.storage_class FROM skus s JOIN products p ON p.id = s.product_id WHERE s.id = $1`, sku).
-		Scan(&code, &storage)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", nil, platform.Invalid("sku_id", "inventory.unknown_sku", sku.String())
-	}
-	if err != nil {
-		return "", nil, fmt.Errorf("inventory: sku %d: %w", sku, err)
-	}
-	q := `SELECT w.id, w.code, w.province_code, l.on_hand - l.reserved
-		FROM stock_levels l JOIN warehouses w ON w.id = l.warehouse_id
-		WHERE l.sku_id = $1 AND w.active = TRUE AND l.on_hand > l.reserved`
-	if storage != "ambient" {
-		q += ` AND w.cold_chain = TRUE`
-	}
-	rows, err := tx.QueryContext(ctx, q, sku)
+	rows, err := tx.QueryContext(ctx, `SELECT s.code, p.storage_class, w.id, w.code, w.province_code, w.cold_chain, l.on_hand - l.reserved
+		FROM skus s JOIN products p ON p.id = s.product_id
+		LEFT JOIN stock_levels l ON l.sku_id = s.id AND l.on_hand > l.reserved
+		LEFT JOIN warehouses w ON w.id = l.warehouse_id AND w.active = TRUE
+		WHERE s.id = $1`, sku)
 	if err != nil {
 		return "", nil, fmt.Errorf("inventory: candidates of %d: %w", sku, err)
 	}
 	defer rows.Close()
+	var code string
 	var out []candidate
+	found := false
 	for rows.Next() {
-		var c candidate
-		var province string
-		if err := rows.Scan(&c.id, &c.code, &province, &c.available); err != nil {
+		var storage string
+		var id sql.NullInt64
+		var whCode, province sql.NullString
+		var cold sql.NullBool
+		var avail sql.NullInt64
+		if err := rows.Scan(&code, &storage, &id, &whCode, &province, &cold, &avail); err != nil {
 			return "", nil, err
 		}
-		c.distance = Distance(shipTo, province)
-		out = append(out, c)
+		found = true
+		// Chilled and frozen goods only from cold-chain warehouses.
+		if !id.Valid || (storage != "ambient" && !cold.Bool) {
+			continue
+		}
+		out = append(out, candidate{id: platform.ID(id.Int64), code: whCode.String, distance: Distance(shipTo, province.String), available: avail.Int64})
 	}
 	if err := rows.Err(); err != nil {
 		return "", nil, err
+	}
+	if !found {
+		return "", nil, platform.Invalid("sku_id", "inventory.unknown_sku", sku.String())
 	}
 	slices.SortFunc(out, func(a, b candidate) int {
 		return cmp.Or(cmp.Compare(a.distance, b.distance), cmp.Compare(b.available, a.available), cmp.Compare(a.id, b.id))
