@@ -16,6 +16,7 @@ import (
 	"embed"
 	"io/fs"
 	"net/http"
+	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -53,6 +54,7 @@ func Module(d *module.Deps) (*module.Module, error) {
 	}
 	engine := NewEngine(d.DB, EngineConfig{Log: d.Log})
 	searchLog := NewLog(d.DB, LogConfig{Log: d.Log})
+	register(d.DB, engine, searchLog)
 	h := &handlers{engine: engine, log: searchLog, synonyms: &Synonyms{db: d.DB}}
 	return &module.Module{
 		Name:       "search",
@@ -87,6 +89,37 @@ func Module(d *module.Deps) (*module.Module, error) {
 			searchLog.Stop(ctx)
 		},
 	}, nil
+}
+
+// nodes are the module's engine and log by database, for other domains
+// (the storefront's search page, the order flow reporting purchases) that
+// run in the same process but cannot be handed them through module.Deps.
+var nodes sync.Map // *store.DB → *node
+
+type node struct {
+	engine *Engine
+	log    *Log
+}
+
+func register(db *store.DB, e *Engine, l *Log) { nodes.Store(db, &node{engine: e, log: l}) }
+
+// EngineFor is the search engine the module made for db, or nil when the
+// search module was not built on it. The storefront searches through it.
+func EngineFor(db *store.DB) *Engine {
+	if n, ok := nodes.Load(db); ok {
+		return n.(*node).engine
+	}
+	return nil
+}
+
+// LogFor is the search log the module made for db, or nil. The order
+// flow reports a purchase of a product reached from a search with
+// LogFor(db).Feedback(searchID, productID, FeedbackPurchase).
+func LogFor(db *store.DB) *Log {
+	if n, ok := nodes.Load(db); ok {
+		return n.(*node).log
+	}
+	return nil
 }
 
 // handlers serve the search API and the synonyms page.
