@@ -14,7 +14,10 @@
 //
 // Stages run in this order, each on the amounts the earlier stages left.
 // Within a stage, lines are taken in ascending SKU id and rules and coupons
-// in ascending id, so shuffling the input never changes the result.
+// in ascending id, so shuffling the input never changes the result. A rule
+// takes part only when it is active: inside its window (StartsAt inclusive,
+// EndsAt exclusive) and its daily Hours in the shop's zone, for the
+// customer's tier and, when it says so, on a first order.
 //
 //  1. Member price. A line whose MemberPrices has the customer's tier at a
 //     unit price below the list price is priced at it.
@@ -26,17 +29,20 @@
 //  3. Quantity rules (multi_buy 满件折, bundle). A line takes part in at
 //     most one: repeatedly, the rule giving the largest discount on the
 //     lines not yet taken is applied and takes its lines.
-//  4. Order rules (tiered 满减), chosen the same way as quantity rules;
-//     then free_shipping rules (满额包邮) waive the shipping fee when the
-//     amount in their scope reaches the threshold.
+//  4. Order rules (tiered 满减: the highest step reached, or with Repeat
+//     every multiple of the step up to MaxOff), chosen the same way as
+//     quantity rules; then the first free_shipping rule (满额包邮) whose
+//     covered amount reaches its threshold waives the shipping fee.
 //  5. Coupons. Each coupon is first checked on its own (window, owner,
 //     limits, tier, scope, minimum spend against the in-scope amount after
 //     rules and before any coupon); a coupon that fails is rejected with a
 //     Reason. Of the rest: if any is exclusive, the best exclusive one
-//     applies alone. Otherwise the best non-stackable coupon applies, then
+//     applies alone ("best" is the most taken off at that point, ties to
+//     the lower id). Otherwise the best non-stackable coupon applies, then
 //     every stackable one in id order (a coupon whose batch is in another's
 //     NotWith list, or lists it, is rejected as not_stackable). Each
-//     applies to what the coupons before it left.
+//     applies to what the coupons before it left; a free_shipping coupon
+//     waives the shipping fee (up to its Amount when set).
 //  6. Points, worth whole multiples of the rate, capped by the percentage
 //     and amount the shop allows, never more than what is left to pay for
 //     the items. Points never pay for shipping.
