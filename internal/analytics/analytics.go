@@ -46,6 +46,23 @@
 //
 // Ratios are computed with integers (rounded half away from zero); money
 // is int64 fen throughout.
+//
+// # Rollups
+//
+// Whole past shop days are read from daily rollups instead of the order
+// rows: totals per day (analytics_days), line sales per day and product
+// and per day and category, the customers of each day, and each
+// customer's first and second counted orders (for new and repeat
+// customers). A day is read from them only when it is rolled up and no
+// change is pending for it; today, a range's cut ends and changed days are
+// read raw, so the figures are the same either way (tests compare both
+// with aggregates computed in Go).
+//
+// Order writers keep them exact by calling MarkDirty in the transaction of
+// every change (see its contract); the refresh job (Refresh, every minute)
+// recomputes the changed days and customers from the raw rows and rolls
+// up each day once it is past. The demo rolls up its whole history with a
+// few set-based statements (Rebuild).
 package analytics
 
 import (

@@ -42,10 +42,21 @@ func MarkDirty(ctx context.Context, tx *store.Tx, customerID platform.ID, placed
 // refreshBatch bounds the change rows one refresh transaction handles.
 const refreshBatch = 5000
 
-// refreshLock is the PostgreSQL advisory lock that keeps two refreshes
-// from replacing the same day's rows at once (SQLite's single writer
-// already does).
+// refreshLock is the PostgreSQL advisory lock that keeps two refreshes,
+// or a refresh and a rebuild, from replacing the same day's rows at once
+// (SQLite's single writer already does).
 const refreshLock = 7_140_118_227
+
+// lockRollups takes refreshLock until tx ends.
+func lockRollups(ctx context.Context, tx *store.Tx) error {
+	if tx.Dialect != store.Postgres {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(refreshLock)); err != nil {
+		return fmt.Errorf("analytics: lock rollups: %w", err)
+	}
+	return nil
+}
 
 // Refreshed says what a Refresh did.
 type Refreshed struct {
@@ -84,10 +95,8 @@ func Refresh(ctx context.Context, db *store.DB) (Refreshed, error) {
 
 func refreshOnce(ctx context.Context, tx *store.Tx) (Refreshed, error) {
 	var out Refreshed
-	if tx.Dialect == store.Postgres {
-		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(refreshLock)); err != nil {
-			return out, fmt.Errorf("analytics: refresh: lock: %w", err)
-		}
+	if err := lockRollups(ctx, tx); err != nil {
+		return out, err
 	}
 	// The change rows first: see the doc comment.
 	rows, err := tx.QueryContext(ctx, `SELECT id, day, customer_id FROM analytics_dirty ORDER BY id LIMIT `+fmt.Sprint(refreshBatch))

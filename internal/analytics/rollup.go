@@ -160,6 +160,9 @@ func clearRollups(ctx context.Context, tx *store.Tx) error {
 // MarkDirty contract).
 func Rebuild(ctx context.Context, db *store.DB) error {
 	return db.Write(ctx, func(tx *store.Tx) error {
+		if err := lockRollups(ctx, tx); err != nil {
+			return err
+		}
 		if err := clearRollups(ctx, tx); err != nil {
 			return err
 		}
