@@ -74,7 +74,7 @@ func apply(ctx context.Context, tx *store.Tx, m move) (level, error) {
 	var l level
 	// The effective threshold comes back with the row, so a hot SKU's
 	// reservation is one statement here, not two.
-	err := tx.QueryRowContext(ctx, `UPDATE stock_levels
+	err := hotQueryRow(ctx, tx, `UPDATE stock_levels
 		SET on_hand = on_hand + $1, reserved = reserved + $2, updated_at = $3
 		WHERE sku_id = $4 AND warehouse_id = $5 AND on_hand + $1 >= reserved + $2 AND reserved + $2 >= 0
 		RETURNING on_hand, reserved, `+thresholdSQL("$6"),
@@ -100,7 +100,7 @@ func apply(ctx context.Context, tx *store.Tx, m move) (level, error) {
 }
 
 func writeEntry(ctx context.Context, tx *store.Tx, m move, after int64) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO stock_ledger
+	_, err := hotExec(ctx, tx, `INSERT INTO stock_ledger
 		(id, sku_id, warehouse_id, delta, on_hand_after, reason, ref_type, ref_id, actor, note, at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
 		tx.NewID(), m.SKU, m.Warehouse, m.OnHand, after, string(m.Reason), m.Ref.Type, m.Ref.ID, m.Actor, m.Note, tx.Now)

@@ -157,7 +157,7 @@ func reserveLine(ctx context.Context, tx *store.Tx, ref Ref, sku platform.ID, qt
 // and the SKU's code for error messages. One query reads the SKU and its
 // stock, so a checkout's line costs one read before its update.
 func candidates(ctx context.Context, tx *store.Tx, sku platform.ID, shipTo string) (string, []candidate, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT s.code, p.storage_class, w.id, w.code, w.province_code, w.cold_chain, l.on_hand - l.reserved
+	rows, err := hotQuery(ctx, tx, `SELECT s.code, p.storage_class, w.id, w.code, w.province_code, w.cold_chain, l.on_hand - l.reserved
 		FROM skus s JOIN products p ON p.id = s.product_id
 		LEFT JOIN stock_levels l ON l.sku_id = s.id AND l.on_hand > l.reserved
 		LEFT JOIN warehouses w ON w.id = l.warehouse_id AND w.active = TRUE
@@ -207,7 +207,7 @@ func availableAt(ctx context.Context, tx *store.Tx, sku, warehouse platform.ID) 
 }
 
 func holdRow(ctx context.Context, tx *store.Tx, ref Ref, sku, warehouse platform.ID, qty int64, expires time.Time) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO stock_reservations
+	_, err := hotExec(ctx, tx, `INSERT INTO stock_reservations
 		(id, ref_type, ref_id, sku_id, warehouse_id, qty, status, expires_at, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, 'held', $7, $8, $8)`,
 		tx.NewID(), ref.Type, ref.ID, sku, warehouse, qty, expires, tx.Now)
