@@ -51,6 +51,10 @@ func (h *handlers) apiRoutes() []web.Route {
 		{Method: http.MethodPut, Path: "/api/v1/inventory/thresholds", Surface: web.AdminAPI, Perm: PermManage, Handler: h.apiThreshold,
 			Doc: &web.OpenAPIOp{Tag: apiTag, Summary: "Set or clear (null) a SKU×warehouse's own low-stock threshold",
 				Request: ThresholdSetting{}, Status: http.StatusNoContent}},
+		{Method: http.MethodPut, Path: "/api/v1/inventory/default-thresholds", Surface: web.AdminAPI, Perm: PermManage, Handler: h.apiDefaultThreshold,
+			Doc: &web.OpenAPIOp{Tag: apiTag, Summary: "Set or clear (null) the low-stock threshold of a category's levels, or without category_id the shop's",
+				Description: "A level's own threshold wins, then its product category's, then the shop's, then 10.",
+				Request:     DefaultThreshold{}, Status: http.StatusNoContent}},
 	}
 }
 
@@ -201,6 +205,18 @@ func (h *handlers) apiThreshold(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if err := h.svc.SetThreshold(r.Context(), audit.ActorFrom(r), in); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (h *handlers) apiDefaultThreshold(w http.ResponseWriter, r *http.Request) error {
+	var in DefaultThreshold
+	if err := web.DecodeJSON(r, &in); err != nil {
+		return err
+	}
+	if err := h.svc.SetDefaultThreshold(r.Context(), audit.ActorFrom(r), in); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

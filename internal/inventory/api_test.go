@@ -70,6 +70,8 @@ func TestAPIAndConsole(t *testing.T) {
 			{"adjust", supply, "POST", "/api/v1/inventory/adjustments", `{"sku_id":"` + skuID + `","warehouse_id":"` + sh + `","delta":-1,"note":"破损"}`, 201, `"on_hand":16`},
 			{"stock-take", supply, "POST", "/api/v1/inventory/stock-takes", `{"sku_id":"` + skuID + `","warehouse_id":"` + sh + `","counted":15}`, 201, `"on_hand":15`},
 			{"threshold", supply, "PUT", "/api/v1/inventory/thresholds", `{"sku_id":"` + skuID + `","warehouse_id":"` + sh + `","threshold":20}`, 204, ``},
+			{"shop threshold", supply, "PUT", "/api/v1/inventory/default-thresholds", `{"threshold":3}`, 204, ``},
+			{"bad category", supply, "PUT", "/api/v1/inventory/default-thresholds", `{"category_id":"5","threshold":3}`, 422, `"field":"category_id"`},
 			{"stock", analyst, "GET", "/api/v1/inventory/stock?sku_id=" + skuID, "", 200, `"threshold":20`},
 			{"ledger", analyst, "GET", "/api/v1/inventory/skus/" + skuID + "/ledger?warehouse_id=" + sh, "", 200, `"reason":"stock_take"`},
 			{"low stock", analyst, "GET", "/api/v1/inventory/low-stock", "", 200, `"items":[`},
@@ -109,8 +111,8 @@ func TestAPIAndConsole(t *testing.T) {
 
 		// Every staff change is in the audit log.
 		var n int
-		if err := a.DB.R.QueryRow(`SELECT COUNT(*) FROM audit_log WHERE action LIKE 'inventory.%' AND actor_name = 'supply'`).Scan(&n); err != nil || n != 6 {
-			t.Errorf("%d audited inventory changes by the supply user (%v), want 6", n, err)
+		if err := a.DB.R.QueryRow(`SELECT COUNT(*) FROM audit_log WHERE action LIKE 'inventory.%' AND actor_name = 'supply'`).Scan(&n); err != nil || n != 7 {
+			t.Errorf("%d audited inventory changes by the supply user (%v), want 7", n, err)
 		}
 		var stock struct {
 			Items []struct {

@@ -341,3 +341,58 @@ func (s *Service) SetThreshold(ctx context.Context, by audit.Actor, t ThresholdS
 		return record(ctx, tx, by, "inventory.threshold", t.SKU, t.Warehouse, map[string]any{"threshold": before}, map[string]any{"threshold": t.Threshold})
 	})
 }
+
+// DefaultThreshold sets (or with nil clears) the low-stock threshold of a
+// product category's levels that have none of their own; a nil Category
+// sets the shop-wide default.
+type DefaultThreshold struct {
+	Category  *platform.ID `json:"category_id"`
+	Threshold *int64       `json:"threshold"`
+}
+
+// SetDefaultThreshold changes a category's or the shop's default. Levels
+// are judged against it from their next stock move on (a shop-wide
+// change does not rewrite the to-do list at once). Errors: CodeInvalid
+// (negative threshold, unknown category).
+func (s *Service) SetDefaultThreshold(ctx context.Context, by audit.Actor, d DefaultThreshold) error {
+	if d.Threshold != nil && (*d.Threshold < 0 || *d.Threshold > maxQty) {
+		return platform.Invalid("threshold", "inventory.counted_range")
+	}
+	var cat platform.ID // 0: the shop's row
+	if d.Category != nil {
+		cat = *d.Category
+	}
+	return s.db.Write(ctx, func(tx *store.Tx) error {
+		if cat != 0 {
+			var one int
+			err := tx.QueryRowContext(ctx, `SELECT 1 FROM categories WHERE id = $1`, cat).Scan(&one)
+			if errors.Is(err, sql.ErrNoRows) {
+				return platform.Invalid("category_id", "field.invalid")
+			}
+			if err != nil {
+				return err
+			}
+		}
+		var old sql.NullInt64
+		err := tx.QueryRowContext(ctx, `SELECT threshold FROM low_stock_thresholds WHERE category_id = $1`, cat).Scan(&old)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		if d.Threshold == nil {
+			_, err = tx.ExecContext(ctx, `DELETE FROM low_stock_thresholds WHERE category_id = $1`, cat)
+		} else {
+			_, err = tx.ExecContext(ctx, `INSERT INTO low_stock_thresholds (category_id, threshold, updated_at) VALUES ($1, $2, $3)
+				ON CONFLICT (category_id) DO UPDATE SET threshold = excluded.threshold, updated_at = excluded.updated_at`,
+				cat, *d.Threshold, tx.Now)
+		}
+		if err != nil {
+			return fmt.Errorf("inventory: default threshold: %w", err)
+		}
+		var before *int64
+		if old.Valid {
+			before = &old.Int64
+		}
+		return audit.Change(ctx, tx, by, "inventory.default_threshold", "low_stock_threshold", cat,
+			map[string]any{"threshold": before}, map[string]any{"threshold": d.Threshold})
+	})
+}

@@ -147,10 +147,9 @@ func TestLowStockRaisesOnceAndResolvesOnRestock(t *testing.T) {
 		s := newShop(t, db)
 		sku := s.sku("ambient", map[string]int64{"SH": 14})
 		// The shop default: 6 instead of DefaultLowStock.
-		s.write(func(tx *store.Tx) error {
-			_, err := tx.Exec(`INSERT INTO low_stock_thresholds (category_id, threshold, updated_at) VALUES (0, 6, $1)`, tx.Now)
-			return err
-		})
+		if err := s.svc.SetDefaultThreshold(ctx, clerk, inventory.DefaultThreshold{Threshold: ptr(6)}); err != nil {
+			t.Fatal(err)
+		}
 		// 14 → 9 → 6 (crosses) → 4: one alert, one event.
 		for i, q := range []int64{5, 3, 2} {
 			if _, err := reserve(t, db, "o"+string(rune('a'+i)), "310000", inventory.Line{SKU: sku, Qty: q}); err != nil {
@@ -191,6 +190,40 @@ func TestLowStockRaisesOnceAndResolvesOnRestock(t *testing.T) {
 			t.Errorf("low-only listing %+v %v", page.Items, err)
 		}
 		s.balanced()
+	})
+}
+
+func TestCategoryThresholdWinsOverTheShops(t *testing.T) {
+	each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s := newShop(t, db)
+		sku := s.sku("ambient", map[string]int64{"SH": 30})
+		var cat platform.ID
+		if err := db.R.QueryRow(`SELECT p.category_id FROM skus s JOIN products p ON p.id = s.product_id WHERE s.id = $1`, sku).Scan(&cat); err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range []inventory.DefaultThreshold{{Threshold: ptr(2)}, {Category: &cat, Threshold: ptr(25)}} {
+			if err := s.svc.SetDefaultThreshold(ctx, clerk, d); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := reserve(t, db, "o1", "310000", inventory.Line{SKU: sku, Qty: 5}); err != nil {
+			t.Fatal(err)
+		}
+		if ev := lowEvents(t, db); len(ev) != 1 || ev[0].Threshold != 25 {
+			t.Errorf("events %+v, want one against the category's 25", ev)
+		}
+		unknown := platform.ID(42)
+		if err := s.svc.SetDefaultThreshold(ctx, clerk, inventory.DefaultThreshold{Category: &unknown, Threshold: ptr(1)}); platform.ErrorCode(err) != platform.CodeInvalid {
+			t.Errorf("unknown category: %v", err)
+		}
+		// Clearing the category's falls back to the shop's.
+		if err := s.svc.SetDefaultThreshold(ctx, clerk, inventory.DefaultThreshold{Category: &cat}); err != nil {
+			t.Fatal(err)
+		}
+		if got := auditActions(t, db)["inventory.default_threshold"]; got != 3 {
+			t.Errorf("%d default threshold changes audited, want 3", got)
+		}
 	})
 }
 
