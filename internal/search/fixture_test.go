@@ -22,7 +22,7 @@ type shop struct {
 	mi14, caseP, offSale          platform.ID
 }
 
-func newShop(t *testing.T, db *store.DB) *shop {
+func newShop(t testing.TB, db *store.DB) *shop {
 	t.Helper()
 	f := catalogtest.New(t, db)
 	s := &shop{db: db}
@@ -50,7 +50,7 @@ func newShop(t *testing.T, db *store.DB) *shop {
 	return s
 }
 
-func brand(t *testing.T, db *store.DB, name string) platform.ID {
+func brand(t testing.TB, db *store.DB, name string) platform.ID {
 	t.Helper()
 	var id platform.ID
 	err := db.Write(context.Background(), func(tx *store.Tx) error {
@@ -64,7 +64,7 @@ func brand(t *testing.T, db *store.DB, name string) platform.ID {
 	return id
 }
 
-func setBrand(t *testing.T, db *store.DB, product, brand platform.ID) {
+func setBrand(t testing.TB, db *store.DB, product, brand platform.ID) {
 	t.Helper()
 	if brand == 0 {
 		return

@@ -66,19 +66,8 @@ func (ix *index) highlight(title string, marks []string) string {
 	}
 	if len(pinyinMarks) > 0 {
 		for _, sp := range spans(norm) {
-			if !sp.han {
-				continue
-			}
-			pos := sp.start
-			for _, w := range ix.seg.words(sp.text) {
-				full, ini := pinyinOf(w)
-				n := len([]rune(w))
-				if pinyinMarks[full] || (len(ini) >= 2 && pinyinMarks[ini]) {
-					for k := pos; k < pos+n && k < len(lit); k++ {
-						lit[k] = true
-					}
-				}
-				pos += n
+			if sp.han {
+				ix.lightPinyin(sp, pinyinMarks, lit)
 			}
 		}
 	}
@@ -98,4 +87,34 @@ func (ix *index) highlight(title string, marks []string) string {
 		b.WriteString("</em>")
 	}
 	return b.String()
+}
+
+// lightPinyin marks the words of a Han run, or any two to four runes of
+// it, whose full pinyin or initials the shopper typed (lanya → 蓝牙).
+func (ix *index) lightPinyin(sp span, marks map[string]bool, lit []bool) {
+	hit := func(s string) bool {
+		full, ini := pinyinOf(s)
+		return marks[full] || (len(ini) >= 2 && marks[ini])
+	}
+	light := func(from, n int) {
+		for k := from; k < from+n && k < len(lit); k++ {
+			lit[k] = true
+		}
+	}
+	pos := sp.start
+	for _, w := range ix.seg.words(sp.text) {
+		n := len([]rune(w))
+		if hit(w) {
+			light(pos, n)
+		}
+		pos += n
+	}
+	rs := []rune(sp.text)
+	for size := 2; size <= 4; size++ {
+		for i := 0; i+size <= len(rs); i++ {
+			if hit(string(rs[i : i+size])) {
+				light(sp.start+i, size)
+			}
+		}
+	}
 }
