@@ -86,6 +86,7 @@ func TestAPIAndConsole(t *testing.T) {
 			{"bad sku path", analyst, "GET", "/api/v1/inventory/skus/x/ledger", "", 404, `"code":"not_found"`},
 			{"console stock", analyst, "GET", "/console/inventory?warehouse_id=" + sh, "", 200, `id="stock-table"`},
 			{"console stock bad filter", analyst, "GET", "/console/inventory?warehouse_id=zz", "", 422, `class="errors"`},
+			{"console export", analyst, "GET", "/console/inventory?format=xlsx&table=stock-table&code=SKU-1", "", 200, "PK"},
 			{"console sku", analyst, "GET", "/console/inventory/skus/" + skuID, "", 200, `data-reason="stock_take"`},
 			{"console low", analyst, "GET", "/console/inventory/low-stock", "", 200, `SKU-1`},
 			{"console ops", supply, "GET", "/console/inventory/operations?sku=" + skuID, "", 200, `id="transfer-form"`},
@@ -104,6 +105,10 @@ func TestAPIAndConsole(t *testing.T) {
 		if status != http.StatusSeeOther || loc != "/console/inventory/skus/"+skuID+"?done=1" {
 			t.Errorf("receipt form: %d %s", status, loc)
 		}
+		form = url.Values{"sku": {skuID}, "warehouse_id": {gz}, "threshold": {"9"}}
+		if status, loc := supply.do("POST", "/console/inventory/thresholds", form.Encode(), "Content-Type", "application/x-www-form-urlencoded"); status != http.StatusSeeOther {
+			t.Errorf("threshold form: %d %s", status, loc)
+		}
 		form = url.Values{"sku": {"NOPE"}, "warehouse_id": {sh}, "qty": {"4"}}
 		if status, body := supply.do("POST", "/console/inventory/receipts", form.Encode(), "Content-Type", "application/x-www-form-urlencoded"); status != 422 || !strings.Contains(body, `id="form-error"`) {
 			t.Errorf("bad receipt form: %d %s", status, trim(body))
@@ -111,8 +116,8 @@ func TestAPIAndConsole(t *testing.T) {
 
 		// Every staff change is in the audit log.
 		var n int
-		if err := a.DB.R.QueryRow(`SELECT COUNT(*) FROM audit_log WHERE action LIKE 'inventory.%' AND actor_name = 'supply'`).Scan(&n); err != nil || n != 7 {
-			t.Errorf("%d audited inventory changes by the supply user (%v), want 7", n, err)
+		if err := a.DB.R.QueryRow(`SELECT COUNT(*) FROM audit_log WHERE action LIKE 'inventory.%' AND actor_name = 'supply'`).Scan(&n); err != nil || n != 8 {
+			t.Errorf("%d audited inventory changes by the supply user (%v), want 8", n, err)
 		}
 		var stock struct {
 			Items []struct {

@@ -25,6 +25,7 @@ func (h *handlers) consoleRoutes() []web.Route {
 		{Method: http.MethodPost, Path: "/console/inventory/transfers", Surface: web.Console, Perm: PermManage, Handler: h.opsPost(opTransfer)},
 		{Method: http.MethodPost, Path: "/console/inventory/receipts", Surface: web.Console, Perm: PermManage, Handler: h.opsPost(opReceipt)},
 		{Method: http.MethodPost, Path: "/console/inventory/stock-takes", Surface: web.Console, Perm: PermManage, Handler: h.opsPost(opStockTake)},
+		{Method: http.MethodPost, Path: "/console/inventory/thresholds", Surface: web.Console, Perm: PermManage, Handler: h.opsPost(opThreshold)},
 	}
 }
 
@@ -36,6 +37,7 @@ type StockPageData struct {
 	Low        bool
 	Rows       []StockRow
 	NextURL    string
+	ExportURL  string
 	Error      string
 }
 
@@ -56,11 +58,15 @@ func (h *handlers) stockPage(w http.ResponseWriter, r *http.Request) error {
 		data.Error = msg
 		return h.rd.Render(w, r, status, "inventory/stock", data)
 	}
+	if web.WantsXLSX(r, stockTable) {
+		return h.exportStock(w, r, f)
+	}
 	page, err := ListStock(r.Context(), h.db, f)
 	if err != nil {
 		return err
 	}
 	data.Rows = page.Items
+	data.ExportURL = (&web.Table{ID: stockTable}).ExportURL(r)
 	if page.NextCursor != "" {
 		next := url.Values{}
 		for k, v := range map[string]string{"warehouse_id": data.Warehouse, "code": data.Code, "low": q.Get("low")} {
@@ -171,6 +177,7 @@ const (
 	opTransfer  = "transfer"
 	opReceipt   = "receipt"
 	opStockTake = "stock_take"
+	opThreshold = "threshold"
 )
 
 // OpsPageData is the operations page's view data: the forms, prefilled
@@ -205,7 +212,7 @@ func (h *handlers) opsPost(op string) web.Handler {
 			return platform.E(platform.CodeBadRequest).Wrap(err)
 		}
 		form := map[string]string{}
-		for _, k := range []string{"sku", "warehouse_id", "from_warehouse_id", "to_warehouse_id", "qty", "delta", "counted", "ref", "note"} {
+		for _, k := range []string{"sku", "warehouse_id", "from_warehouse_id", "to_warehouse_id", "qty", "delta", "counted", "ref", "note", "threshold"} {
 			form[k] = strings.TrimSpace(r.PostForm.Get(k))
 		}
 		sku, err := h.runOp(r, op, form)
@@ -251,6 +258,20 @@ func (h *handlers) runOp(r *http.Request, op string, form map[string]string) (pl
 		}
 		_, err = h.svc.Count(ctx, by, StockTake{SKU: sku, Warehouse: wh, Counted: counted, Note: form["note"]})
 		return sku, err
+	case opThreshold:
+		wh, err := platform.ParseID(form["warehouse_id"])
+		if err != nil {
+			return 0, platform.Invalid("warehouse_id", "inventory.unknown_warehouse")
+		}
+		set := ThresholdSetting{SKU: sku, Warehouse: wh}
+		if form["threshold"] != "" {
+			n, err := strconv.ParseInt(form["threshold"], 10, 64)
+			if err != nil {
+				return 0, platform.Invalid("threshold", "field.invalid")
+			}
+			set.Threshold = &n
+		}
+		return sku, h.svc.SetThreshold(ctx, by, set)
 	case opTransfer:
 		from, qty, err := formIDInt(form, "from_warehouse_id", "qty")
 		if err != nil {

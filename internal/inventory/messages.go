@@ -31,6 +31,7 @@ var messages = platform.Texts{
 	"inventory.threshold":         {"预警线", "Threshold"},
 	"inventory.low_only":          {"仅看低库存", "Low stock only"},
 	"inventory.low":               {"低库存", "Low"},
+	"inventory.export":            {"导出 Excel", "Export to Excel"},
 	"inventory.filter":            {"筛选", "Filter"},
 	"inventory.reset":             {"重置", "Reset"},
 	"inventory.next":              {"下一页", "Next page"},
