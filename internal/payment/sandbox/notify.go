@@ -14,11 +14,12 @@ import (
 	"storeops/internal/store"
 )
 
-// NotifyArgs is the job that delivers one notification; it fails (and
+// NotifyArgs is the job that delivers one notification (the id is a JSON
+// string: PostgreSQL's jsonb loses int64 precision on the way back); it fails (and
 // River retries it, spaced by the gateway's Backoff) until the merchant
 // acknowledges.
 type NotifyArgs struct {
-	NotificationID int64 `json:"notification_id"`
+	NotificationID int64 `json:"notification_id,string"`
 }
 
 // Kind implements river.JobArgs.
