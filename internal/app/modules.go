@@ -11,6 +11,7 @@ import (
 	"storeops/internal/module"
 	"storeops/internal/ops"
 	"storeops/internal/order"
+	"storeops/internal/payment"
 	"storeops/internal/platform"
 	"storeops/internal/search"
 	"storeops/internal/shop"
@@ -27,6 +28,7 @@ var factories = []func(*module.Deps) (*module.Module, error){
 	catalog.Module,
 	inventory.Module,
 	order.Module,
+	payment.Module,
 	traffic.Module,
 	search.Module,
 	shop.Module,
