@@ -3,6 +3,7 @@ package order_test
 import (
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -10,6 +11,7 @@ import (
 	"storeops/internal/app/apptest"
 	"storeops/internal/order"
 	"storeops/internal/platform"
+	"storeops/internal/web"
 )
 
 // The staff API lists, reads, cancels, ships and notes; every bad input
@@ -59,6 +61,28 @@ func TestStaffAPI(t *testing.T) {
 		p := problem(t, w)
 		if w.Code != http.StatusConflict || p.Code != order.CodeIllegalTransition || p.Title != "An order cannot go from shipped to cancelled" {
 			t.Errorf("cancel shipped: %d %s", w.Code, w.Body.String())
+		}
+
+		// A retried ship with the same Idempotency-Key gets the stored
+		// answer instead of a 409.
+		o3 := seedOrder(t, a.DB, orderSpec{Status: order.Allocated})
+		var answers []string
+		for range 2 {
+			rq := request{role: platform.RoleSupply, method: http.MethodPost, target: "/api/v1/admin/orders/" + o3.ID.String() + "/ship",
+				body: strings.NewReader(`{"carrier":"EMS","tracking_no":"EE123456789CN"}`), ctype: "application/json"}
+			req := httptest.NewRequest(rq.method, rq.target, rq.body)
+			req.Header.Set("Content-Type", rq.ctype)
+			req.Header.Set("Idempotency-Key", "ship-"+o3.ID.String())
+			req = req.WithContext(web.WithPrincipal(req.Context(), &web.Principal{StaffID: 42, Role: rq.role, Name: "测试", Via: "session"}))
+			w := httptest.NewRecorder()
+			a.Handler.ServeHTTP(w, req)
+			if w.Code != http.StatusCreated {
+				t.Fatalf("idempotent ship: %d %s", w.Code, w.Body.String())
+			}
+			answers = append(answers, w.Body.String())
+		}
+		if answers[0] != answers[1] || count(t, a.DB, `SELECT COUNT(*) FROM order_shipments WHERE order_id = $1`, o3.ID) != 1 {
+			t.Errorf("retried ship: %q then %q", answers[0], answers[1])
 		}
 
 		o2 := seedOrder(t, a.DB, orderSpec{Status: order.PendingPayment})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"regexp"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -82,4 +83,45 @@ func subtract(a, b string) int {
 	x, _ := strconv.Atoi(a[8:])
 	y, _ := strconv.Atoi(b[8:])
 	return x - y
+}
+
+// Orders placed at once, each in its own transaction, get distinct
+// numbers (the day's counter row serialises them; the unique index would
+// refuse a repeat).
+func TestNewOrderNoConcurrent(t *testing.T) {
+	eachDB(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		at := time.Date(2026, 11, 25, 3, 0, 0, 0, time.UTC)
+		const n = 16
+		nos := make([]string, n)
+		errs := make([]error, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs[i] = db.Write(ctx, func(tx *store.Tx) error {
+					no, err := order.NewOrderNo(ctx, tx, at)
+					if err != nil {
+						return err
+					}
+					nos[i] = no
+					_, err = tx.ExecContext(ctx, `INSERT INTO orders (id, order_no, customer_id, status, items_total, total, placed_at, created_at, updated_at)
+						VALUES ($1, $2, 1, 'pending_payment', 100, 100, $3, $3, $3)`, tx.NewID(), no, at)
+					return err
+				})
+			}()
+		}
+		wg.Wait()
+		seen := map[string]bool{}
+		for i, err := range errs {
+			if err != nil {
+				t.Fatalf("order %d: %v", i, err)
+			}
+			if seen[nos[i]] {
+				t.Fatalf("number %s handed out twice", nos[i])
+			}
+			seen[nos[i]] = true
+		}
+	})
 }
