@@ -82,7 +82,7 @@ func TestSynonymsFromTheConsoleApplyAtQueryTime(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		waitFor(t, "synonym", func() bool { return contains(find(t, e, "手机壳"), s.caseP) })
+		waitFor(t, db, "synonym", func() bool { return contains(find(t, e, "手机壳"), s.caseP) })
 		if _, err := syn.Add(context.Background(), auditActor(), "保护壳,手机壳"); platform.AsError(err).Code != platform.CodeConflict {
 			t.Errorf("same group again: %v, want conflict", err)
 		}
@@ -92,7 +92,7 @@ func TestSynonymsFromTheConsoleApplyAtQueryTime(t *testing.T) {
 		if err := syn.Delete(context.Background(), auditActor(), g.ID); err != nil {
 			t.Fatal(err)
 		}
-		waitFor(t, "synonym removal", func() bool { return !contains(find(t, e, "手机壳"), s.caseP) })
+		waitFor(t, db, "synonym removal", func() bool { return !contains(find(t, e, "手机壳"), s.caseP) })
 		var n int
 		if err := db.R.QueryRow(`SELECT COUNT(*) FROM audit_log WHERE entity_type = 'search_synonym'`).Scan(&n); err != nil || n != 2 {
 			t.Errorf("audit rows %d (%v), want 2", n, err)
