@@ -3,6 +3,7 @@ package search_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"storeops/internal/platform"
 	"storeops/internal/search"
@@ -51,6 +52,15 @@ func TestSearchLogRecordsSearchesClicksAndPurchases(t *testing.T) {
 		}
 		if l.Dropped() != 0 {
 			t.Errorf("dropped %d", l.Dropped())
+		}
+		if n, err := search.PurgeLog(context.Background(), db, db.Now().Add(-time.Hour)); err != nil || n != 0 {
+			t.Errorf("purge of nothing old: %d %v", n, err)
+		}
+		if n, err := search.PurgeLog(context.Background(), db, db.Now().Add(time.Hour)); err != nil || n != 1 {
+			t.Errorf("purge: %d %v, want 1", n, err)
+		}
+		if err := db.R.QueryRow(`SELECT COUNT(*) FROM search_feedback`).Scan(&feedback); err != nil || feedback != 0 {
+			t.Errorf("feedback rows after purge %d (%v)", feedback, err)
 		}
 	})
 }

@@ -19,6 +19,7 @@ import (
 	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/riverqueue/river"
 
 	"storeops/internal/module"
 	"storeops/internal/outbox"
@@ -69,6 +70,8 @@ func Module(d *module.Deps) (*module.Module, error) {
 		Templates:  tpl,
 		Consumers:  []outbox.Consumer{engine.Consumer()},
 		Collectors: []prometheus.Collector{logDropped, logWritten},
+		Workers:    func(w *river.Workers) { river.AddWorker(w, &logRetentionWorker{db: d.DB}) },
+		Periodic:   []*river.PeriodicJob{logRetentionJob()},
 		Routes: func(r *web.Router, rd *web.Renderer) {
 			h.rd = rd
 			r.Add(h.apiRoutes()...)
