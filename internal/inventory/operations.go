@@ -126,16 +126,13 @@ func record(ctx context.Context, tx *store.Tx, by audit.Actor, action string, sk
 		EntityID: levelKey(sku, wh), Before: before, After: after})
 }
 
-// snapshot reads a level inside tx; a missing one is all zeros.
-func snapshot(ctx context.Context, tx *store.Tx, sku, wh platform.ID) (Level, error) {
-	l := Level{SKU: sku, Warehouse: wh}
-	err := tx.QueryRowContext(ctx, `SELECT on_hand, reserved FROM stock_levels WHERE sku_id = $1 AND warehouse_id = $2`, sku, wh).
-		Scan(&l.OnHand, &l.Reserved)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return l, err
-	}
-	l.Available = l.OnHand - l.Reserved
-	return l, nil
+// beforeMove is a level as it was just before a move of onHand units
+// that left it at after: the audit's "before", exact even when other
+// transactions changed the level a moment earlier.
+func beforeMove(after Level, onHand int64) Level {
+	after.OnHand -= onHand
+	after.Available -= onHand
+	return after
 }
 
 // Adjust applies an adjustment. Errors: CodeInvalid (zero delta, unknown
@@ -153,10 +150,6 @@ func (s *Service) Adjust(ctx context.Context, by audit.Actor, a Adjustment) (Lev
 		if err := mustExist(ctx, tx, a.SKU, map[string]platform.ID{"warehouse_id": a.Warehouse}); err != nil {
 			return err
 		}
-		before, err := snapshot(ctx, tx, a.SKU, a.Warehouse)
-		if err != nil {
-			return err
-		}
 		if err := ensureLevel(ctx, tx, a.SKU, a.Warehouse); err != nil {
 			return err
 		}
@@ -169,7 +162,7 @@ func (s *Service) Adjust(ctx context.Context, by audit.Actor, a Adjustment) (Lev
 			return err
 		}
 		out = levelOf(a.SKU, a.Warehouse, l)
-		return record(ctx, tx, by, "inventory.adjust", a.SKU, a.Warehouse, before, map[string]any{"level": out, "delta": a.Delta, "note": a.Note})
+		return record(ctx, tx, by, "inventory.adjust", a.SKU, a.Warehouse, beforeMove(out, a.Delta), map[string]any{"level": out, "delta": a.Delta, "note": a.Note})
 	})
 	return out, err
 }
@@ -194,18 +187,12 @@ func (s *Service) Transfer(ctx context.Context, by audit.Actor, t Transfer) ([2]
 		}
 		ref := Ref{Type: "transfer", ID: tx.NewID().String()}
 		note, actor := strings.TrimSpace(t.Note), actorName(by)
-		before := [2]Level{}
-		var err error
-		for i, wh := range []platform.ID{t.From, t.To} {
-			if before[i], err = snapshot(ctx, tx, t.SKU, wh); err != nil {
-				return err
-			}
-		}
 		l, err := apply(ctx, tx, move{SKU: t.SKU, Warehouse: t.From, OnHand: -t.Qty, Reason: ReasonTransfer, Ref: ref, Actor: actor, Note: note})
 		if errors.Is(err, errGuard) {
 			var code string
 			_ = tx.QueryRowContext(ctx, `SELECT code FROM skus WHERE id = $1`, t.SKU).Scan(&code)
-			return outOfStock(t.SKU, code, t.Qty, max(before[0].Available, 0))
+			avail, _ := availableAt(ctx, tx, t.SKU, t.From)
+			return outOfStock(t.SKU, code, t.Qty, max(avail, 0))
 		}
 		if err != nil {
 			return err
@@ -218,6 +205,7 @@ func (s *Service) Transfer(ctx context.Context, by audit.Actor, t Transfer) ([2]
 			return err
 		}
 		out[1] = levelOf(t.SKU, t.To, l)
+		before := [2]Level{beforeMove(out[0], -t.Qty), beforeMove(out[1], t.Qty)}
 		return audit.Record(ctx, tx, audit.Entry{Actor: by, Action: "inventory.transfer", EntityType: "stock_transfer", EntityID: ref.ID,
 			Before: before, After: map[string]any{"levels": out, "qty": t.Qty, "note": t.Note}})
 	})
@@ -240,10 +228,6 @@ func (s *Service) Receive(ctx context.Context, by audit.Actor, r Receipt) (Level
 		if err := mustExist(ctx, tx, r.SKU, map[string]platform.ID{"warehouse_id": r.Warehouse}); err != nil {
 			return err
 		}
-		before, err := snapshot(ctx, tx, r.SKU, r.Warehouse)
-		if err != nil {
-			return err
-		}
 		if err := ensureLevel(ctx, tx, r.SKU, r.Warehouse); err != nil {
 			return err
 		}
@@ -257,7 +241,7 @@ func (s *Service) Receive(ctx context.Context, by audit.Actor, r Receipt) (Level
 			return err
 		}
 		out = levelOf(r.SKU, r.Warehouse, l)
-		return record(ctx, tx, by, "inventory.receive", r.SKU, r.Warehouse, before, map[string]any{"level": out, "qty": r.Qty, "ref": r.Ref, "note": r.Note})
+		return record(ctx, tx, by, "inventory.receive", r.SKU, r.Warehouse, beforeMove(out, r.Qty), map[string]any{"level": out, "qty": r.Qty, "ref": r.Ref, "note": r.Note})
 	})
 	return out, err
 }

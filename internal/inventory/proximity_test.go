@@ -25,3 +25,17 @@ func TestDistance(t *testing.T) {
 		}
 	}
 }
+
+// Any pair of codes, however malformed, gets a rank from 0 to 3, the same
+// both ways.
+func FuzzDistance(f *testing.F) {
+	for _, s := range []string{"", "3", "310000", "440300", "650100", "99", "中国", "\xff\xfe"} {
+		f.Add(s, "310000")
+	}
+	f.Fuzz(func(t *testing.T, a, b string) {
+		d := Distance(a, b)
+		if d < 0 || d > 3 || d != Distance(b, a) {
+			t.Fatalf("Distance(%q, %q) = %d (reverse %d)", a, b, d, Distance(b, a))
+		}
+	})
+}
