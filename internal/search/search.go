@@ -185,6 +185,12 @@ func (e *Engine) Search(ctx context.Context, r Request) (Result, error) {
 	if norm != "" {
 		clauses = ix.compile(norm)
 		matched = ix.match(clauses)
+		if len(matched) == 0 && strings.Contains(norm, " ") && !hasHan(norm) {
+			// Pinyin typed with spaces (lian yi qun) or a model number
+			// split (iphone 15 pro): try the words run together.
+			clauses = ix.compile(strings.ReplaceAll(norm, " ", ""))
+			matched = ix.match(clauses)
+		}
 	}
 	var cats map[platform.ID]bool
 	if r.CategoryID != nil {

@@ -15,7 +15,7 @@ func TestChineseWordsAndPinyinFindTheDress(t *testing.T) {
 	each(t, func(t *testing.T, db *store.DB) {
 		s := newShop(t, db)
 		e := search.NewEngine(db, search.EngineConfig{})
-		for _, q := range []string{"连衣裙", "lianyiqun", "lyq", "LianYiQun", "碎花连衣裙", "衣裙"} {
+		for _, q := range []string{"连衣裙", "lianyiqun", "lyq", "LianYiQun", "lian yi qun", "ｌｉａｎｙｉｑｕｎ", "碎花连衣裙", "衣裙", "suihua lianyiqun"} {
 			ids := find(t, e, q)
 			if !contains(ids, s.dress) {
 				t.Errorf("%q found %v, want the dress %d", q, ids, s.dress)
