@@ -4,6 +4,7 @@ import (
 	"embed"
 	"io/fs"
 	"net/http"
+	"os"
 
 	"github.com/riverqueue/river"
 
@@ -39,7 +40,8 @@ var templatesFS embed.FS
 // Module registers payments: tables (the shop's and the sandbox
 // gateway's), permissions, the notification endpoint and payment API,
 // the console's offline-payment and reconciliation pages, the sandbox
-// gateway under SandboxPrefix, and the reconciliation and sweep jobs.
+// gateway under SandboxPrefix (when SandboxEnabled), and the
+// reconciliation and sweep jobs.
 //
 // Orders are moved through TableOrders until the order domain provides
 // its state machine (Config.Orders).
@@ -50,7 +52,10 @@ func Module(d *module.Deps) (*module.Module, error) {
 	}
 	gw := sandbox.New(sandbox.Config{DB: d.DB, Jobs: func() *jobs.Queue { return d.Jobs }, Prefix: SandboxPrefix})
 	svc := New(Config{DB: d.DB, Log: d.Log})
-	svc.AddProvider(appSandbox{acct: &sandboxAccount{db: d.DB, gw: gw}})
+	sandboxOn := SandboxEnabled(d)
+	if sandboxOn {
+		svc.AddProvider(appSandbox{acct: &sandboxAccount{db: d.DB, gw: gw}})
+	}
 	h := &handlers{s: svc}
 	gateway := gw.Handler()
 	return &module.Module{
@@ -66,6 +71,9 @@ func Module(d *module.Deps) (*module.Module, error) {
 		Routes: func(r *web.Router, rd *web.Renderer) {
 			h.rd = rd
 			r.Add(h.routes()...)
+			if !sandboxOn {
+				return
+			}
 			serveGateway := func(w http.ResponseWriter, req *http.Request) error { gateway.ServeHTTP(w, req); return nil }
 			r.Add(
 				web.Route{Method: http.MethodGet, Path: SandboxPrefix + "/{rest...}", Surface: web.Shop, Handler: serveGateway},
@@ -79,6 +87,14 @@ func Module(d *module.Deps) (*module.Module, error) {
 		},
 		Periodic: svc.periodic(),
 	}, nil
+}
+
+// SandboxEnabled reports whether the app offers the sandbox gateway: in
+// development mode, or when STOREOPS_PAYMENT_SANDBOX=1 asks for it (a demo
+// deployment). Never in a real shop by default: its pay page "pays"
+// without money, so a shopper choosing it there would get goods for free.
+func SandboxEnabled(d *module.Deps) bool {
+	return d.Dev || os.Getenv("STOREOPS_PAYMENT_SANDBOX") == "1"
 }
 
 var messages = platform.Texts{
