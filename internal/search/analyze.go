@@ -4,7 +4,6 @@ import (
 	_ "embed"
 	"fmt"
 	"strings"
-	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -267,7 +266,3 @@ func (s *segmenter) addText(b termBag, text string, weight float64, withPinyin b
 	}
 	return n
 }
-
-// defaultSeg is the segmenter with only the embedded dictionary, for
-// callers that have no index yet.
-var defaultSeg = sync.OnceValues(func() (*segmenter, error) { return newSegmenter(nil) })

@@ -9,6 +9,10 @@
 // kept current by a per-node outbox consumer of catalog.product_changed.
 // Every search is logged, off the request path, with its result count;
 // clicks and purchases attach to the logged search for keyword reports.
+// Attribution is explicit rather than guessed from page views: each
+// result carries a search_id, the storefront reports a click with
+// POST /api/v1/search/clicks, and the order flow reports a purchase of a
+// product reached from a search with LogFor(db).Feedback.
 package search
 
 import (
