@@ -24,13 +24,13 @@ type claimed struct {
 	Qty            int64
 }
 
-// claim moves ref's held reservations to status and returns them, in one
-// conditional update: two callers (a cancel and the expiry job, say) can
-// never both act on the same row.
-func claim(ctx context.Context, tx *store.Tx, ref Ref, status string) ([]claimed, error) {
+// claim moves ref's held reservations (in warehouse only, unless it is 0)
+// to status and returns them, in one conditional update: two callers (a
+// cancel and the expiry job, say) can never both act on the same row.
+func claim(ctx context.Context, tx *store.Tx, ref Ref, warehouse platform.ID, status string) ([]claimed, error) {
 	rows, err := tx.QueryContext(ctx, `UPDATE stock_reservations SET status = $1, updated_at = $2
-		WHERE ref_type = $3 AND ref_id = $4 AND status = 'held'
-		RETURNING sku_id, warehouse_id, qty`, status, tx.Now, ref.Type, ref.ID)
+		WHERE ref_type = $3 AND ref_id = $4 AND status = 'held' AND (CAST($5 AS BIGINT) = 0 OR warehouse_id = $5)
+		RETURNING sku_id, warehouse_id, qty`, status, tx.Now, ref.Type, ref.ID, warehouse)
 	if err != nil {
 		return nil, fmt.Errorf("inventory: claim %s: %w", ref, err)
 	}
@@ -66,7 +66,7 @@ func scanClaimed(rows interface {
 // hold expired). Releasing twice, or a ref that holds nothing, is a no-op,
 // so cancellation and expiry may race. It returns the units released.
 func Release(ctx context.Context, tx *store.Tx, ref Ref) (int64, error) {
-	held, err := claim(ctx, tx, ref, holdReleased)
+	held, err := claim(ctx, tx, ref, 0, holdReleased)
 	if err != nil {
 		return 0, err
 	}
@@ -84,21 +84,36 @@ func unreserve(ctx context.Context, tx *store.Tx, held []claimed) (int64, error)
 	return n, nil
 }
 
-// Commit turns what ref holds into a sale when it ships: on-hand and
-// reserved both fall by the held quantity and the ledger records a "sale"
-// per SKU and warehouse. A ref already committed is a no-op.
+// Commit turns everything ref holds into a sale when it ships: on-hand
+// and reserved both fall by the held quantity and the ledger records a
+// "sale" per SKU and warehouse. A ref already committed is a no-op.
 //
 // Errors: CodeNotReserved when ref holds nothing and never committed
 // (released on cancel or expiry, or never reserved).
 func Commit(ctx context.Context, tx *store.Tx, ref Ref, actor string) error {
-	held, err := claim(ctx, tx, ref, holdCommitted)
+	return commit(ctx, tx, ref, 0, actor)
+}
+
+// CommitShipment is Commit for one warehouse's shipment of an order that
+// Reserve split over several: only what ref holds in warehouse becomes a
+// sale; the rest stays held.
+func CommitShipment(ctx context.Context, tx *store.Tx, ref Ref, warehouse platform.ID, actor string) error {
+	if warehouse == 0 {
+		return platform.Invalid("warehouse_id", "field.required")
+	}
+	return commit(ctx, tx, ref, warehouse, actor)
+}
+
+func commit(ctx context.Context, tx *store.Tx, ref Ref, warehouse platform.ID, actor string) error {
+	held, err := claim(ctx, tx, ref, warehouse, holdCommitted)
 	if err != nil {
 		return err
 	}
 	if len(held) == 0 {
 		var committed int
-		err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM stock_reservations WHERE ref_type = $1 AND ref_id = $2 AND status = 'committed'`,
-			ref.Type, ref.ID).Scan(&committed)
+		err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM stock_reservations
+			WHERE ref_type = $1 AND ref_id = $2 AND status = 'committed' AND (CAST($3 AS BIGINT) = 0 OR warehouse_id = $3)`,
+			ref.Type, ref.ID, warehouse).Scan(&committed)
 		if err != nil {
 			return fmt.Errorf("inventory: commit %s: %w", ref, err)
 		}

@@ -207,3 +207,31 @@ func TestReleaseCommitAndExpiry(t *testing.T) {
 		s.balanced()
 	})
 }
+
+func TestSplitOrderShipsPerWarehouse(t *testing.T) {
+	each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s := newShop(t, db)
+		sku := s.sku("ambient", map[string]int64{"SH": 2, "BJ": 5})
+		ref := inventory.Ref{Type: "order", ID: "split"}
+		if _, err := reserve(t, db, ref.ID, "310000", inventory.Line{SKU: sku, Qty: 4}); err != nil {
+			t.Fatal(err)
+		}
+		s.write(func(tx *store.Tx) error { return inventory.CommitShipment(ctx, tx, ref, s.wh["SH"], "ship") })
+		if on, res := s.level(sku, "SH"); on != 0 || res != 0 {
+			t.Errorf("SH after its shipment: %d on hand, %d reserved", on, res)
+		}
+		if on, res := s.level(sku, "BJ"); on != 5 || res != 2 {
+			t.Errorf("BJ still holds: %d on hand, %d reserved, want 5 and 2", on, res)
+		}
+		err := db.Write(ctx, func(tx *store.Tx) error { return inventory.CommitShipment(ctx, tx, ref, s.wh["GZ"], "ship") })
+		if platform.ErrorCode(err) != inventory.CodeNotReserved {
+			t.Errorf("shipping from a warehouse that holds nothing: %v", err)
+		}
+		s.write(func(tx *store.Tx) error { return inventory.Commit(ctx, tx, ref, "ship") })
+		if on, res := s.level(sku, "BJ"); on != 3 || res != 0 {
+			t.Errorf("BJ after the rest shipped: %d on hand, %d reserved", on, res)
+		}
+		s.balanced()
+	})
+}
