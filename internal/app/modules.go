@@ -5,6 +5,7 @@ import (
 	"storeops/internal/audit"
 	"storeops/internal/cart"
 	"storeops/internal/catalog"
+	"storeops/internal/checkout"
 	"storeops/internal/customer"
 	"storeops/internal/demo"
 	"storeops/internal/inventory"
@@ -33,6 +34,7 @@ var factories = []func(*module.Deps) (*module.Module, error){
 	search.Module,
 	shop.Module,
 	cart.Module,
+	checkout.Module,
 	audit.Module,
 	staff.Module,
 	analytics.Module,

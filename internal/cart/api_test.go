@@ -1,10 +1,7 @@
 package cart_test
 
 import (
-	"encoding/json"
-	"io"
 	"net/http"
-	"net/http/cookiejar"
 	"net/url"
 	"strings"
 	"testing"
@@ -16,95 +13,22 @@ import (
 	"storeops/internal/platform"
 )
 
-// browser is an HTTP client with a cookie jar against a real server.
-type browser struct {
-	t    *testing.T
-	base string
-	c    *http.Client
-}
-
-func newBrowser(t *testing.T, base string) *browser {
-	jar, _ := cookiejar.New(nil)
-	return &browser{t: t, base: base, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
-		return http.ErrUseLastResponse
-	}}}
-}
-
-func (b *browser) do(method, path, ctype, body string, header ...string) (*http.Response, string) {
-	b.t.Helper()
-	req, err := http.NewRequest(method, b.base+path, strings.NewReader(body))
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	if ctype != "" {
-		req.Header.Set("Content-Type", ctype)
-	}
-	// Same-origin, as a browser on the shop's own pages sends.
-	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
-	}
-	res, err := b.c.Do(req)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	data, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	return res, string(data)
-}
-
-func (b *browser) json(method, path, body string, header ...string) (*http.Response, string) {
-	b.t.Helper()
-	return b.do(method, path, "application/json", body, header...)
-}
-
-func (b *browser) cookie(name string) *http.Cookie {
-	u, _ := url.Parse(b.base)
-	for _, c := range b.c.Jar.Cookies(u) {
-		if c.Name == name {
-			return c
-		}
-	}
-	return nil
-}
-
-func decodeCart(t *testing.T, body string) cart.Cart {
-	t.Helper()
-	var c cart.Cart
-	if err := json.Unmarshal([]byte(body), &c); err != nil {
-		t.Fatalf("%v in %s", err, body)
-	}
-	return c
-}
-
-// problem checks a JSON problem's status and code.
-func problem(t *testing.T, res *http.Response, body string, status int, code platform.Code) {
-	t.Helper()
-	var p struct {
-		Code string `json:"code"`
-	}
-	_ = json.Unmarshal([]byte(body), &p)
-	if res.StatusCode != status || p.Code != string(code) || !strings.HasPrefix(res.Header.Get("Content-Type"), "application/problem+json") {
-		t.Errorf("got %d %s (%s), want %d %s", res.StatusCode, p.Code, body, status, code)
-	}
-}
-
 func TestCartAPIGuestThenSignIn(t *testing.T) {
 	apptest.Each(t, apptest.Options{}, func(t *testing.T, a *app.App) {
 		f := catalogtest.New(t, a.DB)
 		_, skus := f.Create(catalogtest.Product{Category: f.Category("服饰", "Clothing", 0), Title: "连衣裙",
 			SKUs: []catalogtest.SKU{{SpecText: "红色 S", Price: 19900, Stock: 6}, {SpecText: "蓝色 M", Price: 9900, Stock: 6}}})
-		b := newBrowser(t, apptest.Serve(t, a))
+		b := apptest.NewClient(t, apptest.Serve(t, a))
 
-		res, body := b.json("GET", "/api/v1/cart", "")
-		if res.StatusCode != 200 || len(decodeCart(t, body).Lines) != 0 || b.cookie(cart.GuestCookie) != nil {
+		res, body := b.JSON("GET", "/api/v1/cart", "")
+		if res.StatusCode != 200 || len(apptest.Decode[cart.Cart](t, body).Lines) != 0 || b.Cookie(cart.GuestCookie) != nil {
 			t.Fatalf("empty guest cart: %d %s", res.StatusCode, body)
 		}
-		res, body = b.json("POST", "/api/v1/cart/items?province=650000", `{"sku_id":"`+skus[1].String()+`","quantity":1}`, "Idempotency-Key", "add-1")
+		res, body = b.JSON("POST", "/api/v1/cart/items?province=650000", `{"sku_id":"`+skus[1].String()+`","quantity":1}`, "Idempotency-Key", "add-1")
 		if res.StatusCode != 200 {
 			t.Fatalf("add: %d %s", res.StatusCode, body)
 		}
-		if c := decodeCart(t, body); c.Items != 9900 || c.Shipping.Fee != 0 || c.ProvinceCode != "650000" {
+		if c := apptest.Decode[cart.Cart](t, body); c.Items != 9900 || c.Shipping.Fee != 0 || c.ProvinceCode != "650000" {
 			t.Errorf("added: %+v", c)
 		}
 		if res.Header.Get("Cache-Control") != "private, no-store" {
@@ -120,32 +44,32 @@ func TestCartAPIGuestThenSignIn(t *testing.T) {
 			t.Fatalf("guest cookie: %+v", set)
 		}
 		// The same Idempotency-Key again is a replay, not a second add.
-		b.json("POST", "/api/v1/cart/items", `{"sku_id":"`+skus[1].String()+`","quantity":1}`, "Idempotency-Key", "add-1")
-		_, body = b.json("PUT", "/api/v1/cart/items/"+skus[0].String(), `{"quantity":2}`)
-		c := decodeCart(t, body)
+		b.JSON("POST", "/api/v1/cart/items", `{"sku_id":"`+skus[1].String()+`","quantity":1}`, "Idempotency-Key", "add-1")
+		_, body = b.JSON("PUT", "/api/v1/cart/items/"+skus[0].String(), `{"quantity":2}`)
+		c := apptest.Decode[cart.Cart](t, body)
 		if len(c.Lines) != 2 || c.Items != 2*19900+9900 {
 			t.Fatalf("after the replay and a PUT: %s", body)
 		}
 
 		// Signing up carries the guest cart over and drops its cookie.
-		res, body = b.json("POST", "/api/v1/customers/signup", `{"email":"shopper@example.com","password":"a long enough password"}`)
+		res, body = b.JSON("POST", "/api/v1/customers/signup", `{"email":"shopper@example.com","password":"a long enough password"}`)
 		if res.StatusCode != http.StatusCreated {
 			t.Fatalf("sign up: %d %s", res.StatusCode, body)
 		}
-		_, body = b.json("GET", "/api/v1/cart", "")
-		if c := decodeCart(t, body); len(c.Lines) != 2 || c.Count != 3 {
+		_, body = b.JSON("GET", "/api/v1/cart", "")
+		if c := apptest.Decode[cart.Cart](t, body); len(c.Lines) != 2 || c.Count != 3 {
 			t.Errorf("customer cart after sign-up: %s", body)
 		}
-		if b.cookie(cart.GuestCookie) != nil {
+		if b.Cookie(cart.GuestCookie) != nil {
 			t.Errorf("guest cookie still set after the merge")
 		}
-		if res, _ := b.json("DELETE", "/api/v1/cart/items/"+skus[1].String(), ""); res.StatusCode != 200 {
+		if res, _ := b.JSON("DELETE", "/api/v1/cart/items/"+skus[1].String(), ""); res.StatusCode != 200 {
 			t.Errorf("remove: %d", res.StatusCode)
 		}
-		if res, _ := b.json("DELETE", "/api/v1/cart", ""); res.StatusCode != http.StatusNoContent {
+		if res, _ := b.JSON("DELETE", "/api/v1/cart", ""); res.StatusCode != http.StatusNoContent {
 			t.Errorf("clear: %d", res.StatusCode)
 		}
-		if _, body = b.json("GET", "/api/v1/cart", ""); len(decodeCart(t, body).Lines) != 0 {
+		if _, body = b.JSON("GET", "/api/v1/cart", ""); len(apptest.Decode[cart.Cart](t, body).Lines) != 0 {
 			t.Errorf("cleared cart: %s", body)
 		}
 	})
@@ -155,7 +79,7 @@ func TestCartAPIBadInput(t *testing.T) {
 	apptest.Each(t, apptest.Options{}, func(t *testing.T, a *app.App) {
 		f := catalogtest.New(t, a.DB)
 		_, skus := f.Create(catalogtest.Product{Category: f.Category("数码", "Digital", 0), Title: "手机壳"})
-		b := newBrowser(t, apptest.Serve(t, a))
+		b := apptest.NewClient(t, apptest.Serve(t, a))
 		sku := skus[0].String()
 		for _, c := range []struct {
 			name, method, path, body string
@@ -174,14 +98,14 @@ func TestCartAPIBadInput(t *testing.T) {
 			{"negative set", "PUT", "/api/v1/cart/items/" + sku, `{"quantity":-1}`, 422, platform.CodeInvalid},
 		} {
 			t.Run(c.name, func(t *testing.T) {
-				res, body := b.json(c.method, c.path, c.body)
-				problem(t, res, body, c.status, c.code)
+				res, body := b.JSON(c.method, c.path, c.body)
+				apptest.Problem(t, res, body, c.status, c.code)
 			})
 		}
 		// A forged cookie is ignored, not trusted or echoed.
-		u, _ := url.Parse(b.base)
-		b.c.Jar.SetCookies(u, []*http.Cookie{{Name: cart.GuestCookie, Value: "<script>"}})
-		if res, body := b.json("GET", "/api/v1/cart", ""); res.StatusCode != 200 || len(decodeCart(t, body).Lines) != 0 {
+		u, _ := url.Parse(b.Base)
+		b.HTTP.Jar.SetCookies(u, []*http.Cookie{{Name: cart.GuestCookie, Value: "<script>"}})
+		if res, body := b.JSON("GET", "/api/v1/cart", ""); res.StatusCode != 200 || len(apptest.Decode[cart.Cart](t, body).Lines) != 0 {
 			t.Errorf("forged cookie: %d %s", res.StatusCode, body)
 		}
 		if n := countRows(t, a, `SELECT COUNT(*) FROM cart_items`); n != 0 {
@@ -195,29 +119,29 @@ func TestStorefrontCartPage(t *testing.T) {
 		f := catalogtest.New(t, a.DB)
 		product, skus := f.Create(catalogtest.Product{Category: f.Category("家居", "Home", 0), Title: "<b>香薰</b>蜡烛", Images: 1,
 			SKUs: []catalogtest.SKU{{SpecText: "雪松", Price: 4900, Stock: 3}}})
-		b := newBrowser(t, apptest.Serve(t, a))
-		_, page := b.do("GET", "/p/"+product.String(), "", "")
+		b := apptest.NewClient(t, apptest.Serve(t, a))
+		_, page := b.Do("GET", "/p/"+product.String(), "", "")
 		if !strings.Contains(page, `action="/cart/items"`) || !strings.Contains(page, `id="add-to-cart"`) {
 			t.Fatalf("product page has no add-to-cart form")
 		}
-		res, _ := b.do("POST", "/cart/items", "application/x-www-form-urlencoded", "sku="+skus[0].String()+"&quantity=2")
+		res, _ := b.Do("POST", "/cart/items", "application/x-www-form-urlencoded", "sku="+skus[0].String()+"&quantity=2")
 		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/cart" {
 			t.Fatalf("form add: %d %s", res.StatusCode, res.Header.Get("Location"))
 		}
-		res, page = b.do("GET", "/cart?province=540000", "", "")
+		res, page = b.Do("GET", "/cart?province=540000", "", "")
 		if res.StatusCode != 200 || !strings.Contains(page, "&lt;b&gt;香薰&lt;/b&gt;蜡烛") || !strings.Contains(page, "¥98.00") ||
 			!strings.Contains(page, "¥15.00") || !strings.Contains(res.Header.Get("Cache-Control"), "no-store") {
 			t.Fatalf("cart page: %d %s\n%s", res.StatusCode, res.Header.Get("Cache-Control"), page)
 		}
-		res, _ = b.do("POST", "/cart/items/"+skus[0].String(), "application/x-www-form-urlencoded", "quantity=0&province=540000")
+		res, _ = b.Do("POST", "/cart/items/"+skus[0].String(), "application/x-www-form-urlencoded", "quantity=0&province=540000")
 		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/cart?province=540000" {
 			t.Fatalf("form remove: %d %s", res.StatusCode, res.Header.Get("Location"))
 		}
-		if _, page = b.do("GET", "/cart", "", ""); !strings.Contains(page, "购物车是空的") {
+		if _, page = b.Do("GET", "/cart", "", ""); !strings.Contains(page, "购物车是空的") {
 			t.Errorf("emptied cart page does not say so")
 		}
 		// A cross-site form post is refused.
-		res, _ = b.do("POST", "/cart/items", "application/x-www-form-urlencoded", "sku="+skus[0].String(), "Sec-Fetch-Site", "cross-site")
+		res, _ = b.Do("POST", "/cart/items", "application/x-www-form-urlencoded", "sku="+skus[0].String(), "Sec-Fetch-Site", "cross-site")
 		if res.StatusCode != http.StatusForbidden {
 			t.Errorf("cross-site add: %d", res.StatusCode)
 		}

@@ -82,6 +82,10 @@ type Line struct {
 	LineTotalText string          `json:"line_total_text"`
 	// Available is what can be bought now over all warehouses.
 	Available int64 `json:"available"`
+	// CategoryID is the product's category (pricing scopes use it).
+	CategoryID platform.ID `json:"category_id,omitempty"`
+	// Cost is the SKU's unit cost, for the order line; never sent.
+	Cost platform.Money `json:"-"`
 	// Cold is set for chilled and frozen goods (cold-chain shipping).
 	Cold    bool      `json:"cold"`
 	State   string    `json:"state"`
@@ -109,17 +113,17 @@ func (s *Service) View(ctx context.Context, o Owner, provinceCode string) (*Cart
 
 // total sums the selected, buyable lines and quotes shipping.
 func (s *Service) total(c *Cart) {
-	cold := false
+	var buying []Line
 	for _, l := range c.Lines {
 		if !l.Selected || l.State != LineOK {
 			continue
 		}
+		buying = append(buying, l)
 		c.Count += l.Quantity
 		c.Items += l.LineTotal
-		cold = cold || l.Cold
 	}
 	if c.Count > 0 {
-		c.Shipping = s.quoter.Quote(Parcel{ProvinceCode: c.ProvinceCode, Items: c.Items, Cold: cold})
+		c.Shipping = s.QuoteShipping(c.ProvinceCode, buying)
 		if c.Shipping.FreeOver > c.Items {
 			c.FreeShippingGap = c.Shipping.FreeOver - c.Items
 			c.FreeShippingGapText = platform.FormatCNY(c.FreeShippingGap)
@@ -178,7 +182,7 @@ func loadLines(ctx context.Context, tx *store.Tx, cartID platform.ID) ([]Line, e
 		SELECT i.sku_id, i.quantity, i.selected, i.added_at,
 		       COALESCE(s.product_id, 0), COALESCE(p.title, ''), COALESCE(s.spec_text, ''),
 		       COALESCE(s.price, 0), s.compare_at_price, COALESCE(s.status, ''), COALESCE(p.status, ''),
-		       COALESCE(p.storage_class, 'ambient'),
+		       COALESCE(p.storage_class, 'ambient'), COALESCE(p.category_id, 0), COALESCE(s.cost, 0),
 		       (SELECT COALESCE(SUM(l.on_hand - l.reserved), 0) FROM stock_levels l WHERE l.sku_id = i.sku_id),
 		       (SELECT im.id FROM product_images im WHERE im.product_id = s.product_id ORDER BY im.position, im.id LIMIT 1)
 		FROM cart_items i
@@ -197,7 +201,7 @@ func loadLines(ctx context.Context, tx *store.Tx, cartID platform.ID) ([]Line, e
 		var skuStatus, productStatus, storage string
 		var image sql.NullInt64
 		if err := rows.Scan(&l.SKUID, &l.Quantity, &l.Selected, &l.AddedAt, &l.ProductID, &l.Title, &l.SpecText,
-			&l.UnitPrice, &compare, &skuStatus, &productStatus, &storage, &l.Available, &image); err != nil {
+			&l.UnitPrice, &compare, &skuStatus, &productStatus, &storage, &l.CategoryID, &l.Cost, &l.Available, &image); err != nil {
 			return nil, fmt.Errorf("cart: lines: %w", err)
 		}
 		if compare.Valid && platform.Money(compare.Int64) > l.UnitPrice {
@@ -424,4 +428,51 @@ func PurgeGuests(ctx context.Context, db *store.DB, cutoff time.Time) (int64, er
 		return 0, fmt.Errorf("cart: purge: %w", err)
 	}
 	return n, nil
+}
+
+// ForCheckout reads a customer's cart inside the checkout's transaction:
+// its id (0 when there is none) and its lines as View shows them. The
+// caller takes the selected lines and refuses any that are not LineOK.
+func ForCheckout(ctx context.Context, tx *store.Tx, customerID platform.ID) (platform.ID, []Line, error) {
+	id, err := findCart(ctx, tx, Owner{CustomerID: customerID})
+	if err != nil || id == 0 {
+		return 0, nil, err
+	}
+	lines, err := loadLines(ctx, tx, id)
+	return id, lines, err
+}
+
+// Bought removes the lines an order took from the cart, in the order's
+// transaction.
+func Bought(ctx context.Context, tx *store.Tx, cartID platform.ID, skus []platform.ID) error {
+	for _, sku := range skus {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM cart_items WHERE cart_id = $1 AND sku_id = $2`, cartID, sku); err != nil {
+			return fmt.Errorf("cart: bought: %w", err)
+		}
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE carts SET updated_at = $1 WHERE id = $2`, tx.Now, cartID)
+	return err
+}
+
+// Selected returns the lines marked for checkout.
+func (c *Cart) Selected() []Line {
+	var out []Line
+	for _, l := range c.Lines {
+		if l.Selected {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// QuoteShipping quotes shipping with the service's rules for lines going
+// to provinceCode, over the amount the lines cost.
+func (s *Service) QuoteShipping(provinceCode string, lines []Line) Shipping {
+	var items platform.Money
+	cold := false
+	for _, l := range lines {
+		items += l.LineTotal
+		cold = cold || l.Cold
+	}
+	return s.quoter.Quote(Parcel{ProvinceCode: provinceCode, Items: items, Cold: cold})
 }

@@ -27,8 +27,13 @@ func Module(d *module.Deps) (*module.Module, error) {
 		Name:       "customer",
 		Migrations: []store.Migrations{Migrations()},
 		Messages:   texts,
-		Routes:     func(r *web.Router, _ *web.Renderer) { r.Add(h.routes()...) },
-		Auth:       web.AuthenticatorFunc(h.authenticate),
+		Templates:  pageTemplates(),
+		Routes: func(r *web.Router, rd *web.Renderer) {
+			h.rd = rd
+			r.Add(h.routes()...)
+			r.Add(h.pageRoutes()...)
+		},
+		Auth: web.AuthenticatorFunc(h.authenticate),
 	}, nil
 }
 
@@ -36,6 +41,7 @@ func Module(d *module.Deps) (*module.Module, error) {
 type handlers struct {
 	svc    *Service
 	secure bool
+	rd     *web.Renderer
 }
 
 // authenticate recognises the storefront session cookie. A stale or
@@ -96,6 +102,17 @@ func withRetryAfter(w http.ResponseWriter, err error) error {
 }
 
 var texts = platform.Texts{
+	"account.signin":               {"登录", "Sign in"},
+	"account.signup":               {"注册", "Create an account"},
+	"account.signout":              {"退出登录", "Sign out"},
+	"account.login":                {"邮箱或手机号", "Email or mobile"},
+	"account.email":                {"邮箱", "Email"},
+	"account.mobile":               {"手机号", "Mobile"},
+	"account.name":                 {"昵称", "Name"},
+	"account.password":             {"密码", "Password"},
+	"account.no_account":           {"还没有账号？", "No account yet?"},
+	"account.have_account":         {"已有账号？", "Already registered?"},
+	"account.email_or_mobile":      {"邮箱和手机号至少填写一项", "Give an email, a mobile number or both"},
 	"customer.login_required":      {"请填写邮箱或手机号", "Enter an email or a mobile number"},
 	"customer.email_invalid":       {"邮箱格式不正确", "is not a valid email address"},
 	"customer.mobile_invalid":      {"请输入 11 位中国大陆手机号", "must be an 11-digit mainland China mobile number"},

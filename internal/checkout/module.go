@@ -1,0 +1,37 @@
+package checkout
+
+import (
+	"io/fs"
+
+	"github.com/riverqueue/river"
+
+	"storeops/internal/cart"
+	"storeops/internal/jobs"
+	"storeops/internal/module"
+	"storeops/internal/store"
+	"storeops/internal/web"
+)
+
+// Module registers checkout: its table, the checkout and shopper-order
+// API, the storefront checkout and order pages, the job that cancels
+// unpaid orders and the order hooks that release what checkout took.
+func Module(d *module.Deps) (*module.Module, error) {
+	sub, _ := fs.Sub(templates, "templates")
+	svc := NewService(d.DB, cart.NewService(d.DB, cart.Rules{}), NoPromotions{}, func() *jobs.Queue { return d.Jobs }, Config{})
+	svc.registerHooks()
+	h := &handlers{svc: svc}
+	return &module.Module{
+		Name:       "checkout",
+		Migrations: []store.Migrations{Migrations()},
+		Messages:   Texts,
+		Templates:  sub,
+		Workers: func(w *river.Workers) {
+			river.AddWorker(w, &cancelUnpaidWorker{db: d.DB})
+		},
+		Routes: func(r *web.Router, rd *web.Renderer) {
+			h.rd = rd
+			r.Add(h.apiRoutes()...)
+			r.Add(h.pageRoutes()...)
+		},
+	}, nil
+}
