@@ -32,23 +32,23 @@ func rollDays(ctx context.Context, tx *store.Tx, first, last time.Time) error {
 			return fmt.Errorf("analytics: roll days: clear %s: %w", t, err)
 		}
 	}
-	day := shopDaySQL(tx.Dialect, "placed_at")
-	oday := shopDaySQL(tx.Dialect, "o.placed_at")
+	key, day := shopDay(tx.Dialect, "placed_at")
+	okey, oday := shopDay(tx.Dialect, "o.placed_at")
 	statements := []string{
 		`INSERT INTO analytics_days (day, gmv, orders, cost, refunds, rolled_at)
-		SELECT ` + day + ` AS d, SUM(total), COUNT(*), SUM(cost_total), SUM(refunded_total), $3
-		FROM orders WHERE placed_at >= $1 AND placed_at < $2 AND ` + countedSQL + ` GROUP BY d`,
+		SELECT ` + day + `, SUM(total), COUNT(*), SUM(cost_total), SUM(refunded_total), $3
+		FROM orders WHERE placed_at >= $1 AND placed_at < $2 AND ` + countedSQL + ` GROUP BY ` + key,
 		`INSERT INTO analytics_day_products (day, product_id, quantity, orders, sales)
-		SELECT ` + oday + ` AS d, l.product_id, SUM(l.quantity), COUNT(DISTINCT l.order_id), SUM(l.line_total)
+		SELECT ` + oday + `, l.product_id, SUM(l.quantity), COUNT(DISTINCT l.order_id), SUM(l.line_total)
 		FROM orders o JOIN order_lines l ON l.order_id = o.id
-		WHERE o.placed_at >= $1 AND o.placed_at < $2 AND o.` + countedSQL + ` GROUP BY d, l.product_id`,
+		WHERE o.placed_at >= $1 AND o.placed_at < $2 AND o.` + countedSQL + ` GROUP BY ` + okey + `, l.product_id`,
 		`INSERT INTO analytics_day_categories (day, category_id, quantity, orders, sales)
-		SELECT ` + oday + ` AS d, l.category_id, SUM(l.quantity), COUNT(DISTINCT l.order_id), SUM(l.line_total)
+		SELECT ` + oday + `, l.category_id, SUM(l.quantity), COUNT(DISTINCT l.order_id), SUM(l.line_total)
 		FROM orders o JOIN order_lines l ON l.order_id = o.id
-		WHERE o.placed_at >= $1 AND o.placed_at < $2 AND o.` + countedSQL + ` GROUP BY d, l.category_id`,
+		WHERE o.placed_at >= $1 AND o.placed_at < $2 AND o.` + countedSQL + ` GROUP BY ` + okey + `, l.category_id`,
 		`INSERT INTO analytics_day_customers (day, customer_id)
-		SELECT DISTINCT ` + day + `, customer_id
-		FROM orders WHERE placed_at >= $1 AND placed_at < $2 AND ` + countedSQL,
+		SELECT ` + day + `, customer_id
+		FROM orders WHERE placed_at >= $1 AND placed_at < $2 AND ` + countedSQL + ` GROUP BY ` + key + `, customer_id`,
 	}
 	for i, q := range statements {
 		args := []any{from, to}
