@@ -181,11 +181,12 @@ func (ix *index) typos(w string) []string {
 		return nil
 	}
 	n := utf8.RuneCountInString(w)
+	digits := digitsOf(w)
 	best := limit + 1
 	var found []string
 	for t := range ix.latin {
 		tn := utf8.RuneCountInString(t)
-		if tn < n-limit || tn > n+limit {
+		if tn < n-limit || tn > n+limit || digitsOf(t) != digits {
 			continue
 		}
 		d := editDistance(w, t, limit)
@@ -210,6 +211,18 @@ func (ix *index) typos(w string) []string {
 		found = found[:maxTypoTerms]
 	}
 	return found
+}
+
+// digitsOf is the digits of a word in order. A typo may change letters
+// but never numbers: xiaomi15 is not a misspelt xiaomi14.
+func digitsOf(w string) string {
+	var b strings.Builder
+	for _, r := range w {
+		if unicode.IsDigit(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // editDistance is the optimal string alignment distance between a and b
