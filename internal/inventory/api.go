@@ -31,6 +31,9 @@ func (h *handlers) apiRoutes() []web.Route {
 				Description: "Every change to on-hand stock with its reason (receipt, sale, cancel, return, adjustment, transfer, stock_take); per warehouse, the deltas sum to on hand.",
 				Query:       append([]web.QueryParam{{Name: "warehouse_id", Description: "only this warehouse"}}, page...),
 				Response:    platform.Page[Entry]{}}},
+		{Method: http.MethodGet, Path: "/api/v1/inventory/skus/{id}/reservations", Surface: web.AdminAPI, Perm: PermView, Handler: h.apiHolds,
+			Doc: &web.OpenAPIOp{Tag: apiTag, Summary: "A SKU's held reservations (checkouts not yet shipped, cancelled or expired), soonest to expire first",
+				Description: "At most 200.", Response: []Hold{}}},
 		{Method: http.MethodGet, Path: "/api/v1/inventory/low-stock", Surface: web.AdminAPI, Perm: PermView, Handler: h.apiLowStock,
 			Doc: &web.OpenAPIOp{Tag: apiTag, Summary: "Open low-stock alerts (the to-do list), oldest first", Query: page, Response: platform.Page[Alert]{}}},
 		{Method: http.MethodPost, Path: "/api/v1/inventory/adjustments", Surface: web.AdminAPI, Perm: PermManage, Handler: h.apiAdjust,
@@ -221,4 +224,16 @@ func (h *handlers) apiDefaultThreshold(w http.ResponseWriter, r *http.Request) e
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
+}
+
+func (h *handlers) apiHolds(w http.ResponseWriter, r *http.Request) error {
+	sku, err := web.PathID(r, "id", "sku")
+	if err != nil {
+		return err
+	}
+	holds, err := HoldsOf(r.Context(), h.db, sku, platform.MaxPageSize)
+	if err != nil {
+		return err
+	}
+	return web.WriteJSON(w, http.StatusOK, holds)
 }

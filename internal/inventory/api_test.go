@@ -10,6 +10,7 @@ import (
 
 	"storeops/internal/app"
 	"storeops/internal/app/apptest"
+	"storeops/internal/inventory"
 	"storeops/internal/platform"
 )
 
@@ -48,6 +49,9 @@ func TestAPIAndConsole(t *testing.T) {
 	apptest.Each(t, apptest.Options{}, func(t *testing.T, a *app.App) {
 		s := newShop(t, a.DB)
 		sku := s.sku("ambient", map[string]int64{"SH": 20})
+		if _, err := reserve(t, a.DB, "web-1", "310000", inventory.Line{SKU: sku, Qty: 1}); err != nil {
+			t.Fatal(err)
+		}
 		base := apptest.Serve(t, a)
 		supply := client{t, base, apptest.StaffToken(t, a, platform.RoleSupply)}
 		analyst := client{t, base, apptest.StaffToken(t, a, platform.RoleAnalyst)}
@@ -74,6 +78,7 @@ func TestAPIAndConsole(t *testing.T) {
 			{"bad category", supply, "PUT", "/api/v1/inventory/default-thresholds", `{"category_id":"5","threshold":3}`, 422, `"field":"category_id"`},
 			{"stock", analyst, "GET", "/api/v1/inventory/stock?sku_id=" + skuID, "", 200, `"threshold":20`},
 			{"ledger", analyst, "GET", "/api/v1/inventory/skus/" + skuID + "/ledger?warehouse_id=" + sh, "", 200, `"reason":"stock_take"`},
+			{"holds", analyst, "GET", "/api/v1/inventory/skus/" + skuID + "/reservations", "", 200, `"ref":{"type":"order","id":"web-1"}`},
 			{"low stock", analyst, "GET", "/api/v1/inventory/low-stock", "", 200, `"items":[`},
 			{"analyst cannot adjust", analyst, "POST", "/api/v1/inventory/adjustments", `{"sku_id":"` + skuID + `","warehouse_id":"` + sh + `","delta":1}`, 403, `"code":"forbidden"`},
 			{"malformed json", supply, "POST", "/api/v1/inventory/receipts", `{"sku_id":`, 400, `"code":"malformed_json"`},
@@ -88,6 +93,7 @@ func TestAPIAndConsole(t *testing.T) {
 			{"console stock bad filter", analyst, "GET", "/console/inventory?warehouse_id=zz", "", 422, `class="errors"`},
 			{"console export", analyst, "GET", "/console/inventory?format=xlsx&table=stock-table&code=SKU-1", "", 200, "PK"},
 			{"console sku", analyst, "GET", "/console/inventory/skus/" + skuID, "", 200, `data-reason="stock_take"`},
+			{"console holds", analyst, "GET", "/console/inventory/skus/" + skuID, "", 200, `id="holds-table"`},
 			{"console low", analyst, "GET", "/console/inventory/low-stock", "", 200, `SKU-1`},
 			{"console ops", supply, "GET", "/console/inventory/operations?sku=" + skuID, "", 200, `id="transfer-form"`},
 			{"console ops forbidden", analyst, "GET", "/console/inventory/operations", "", 403, ``},

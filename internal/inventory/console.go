@@ -102,6 +102,7 @@ type SKUPageData struct {
 	Title     string
 	Levels    []StockRow
 	Entries   []Entry
+	Holds     []Hold
 	Warehouse string
 	Codes     map[platform.ID]string
 	NextURL   string
@@ -133,6 +134,9 @@ func (h *handlers) skuPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	for _, wh := range ws {
 		data.Codes[wh.ID] = wh.Code
+	}
+	if data.Holds, err = HoldsOf(r.Context(), h.db, f.SKU, 50); err != nil {
+		return err
 	}
 	page, err := Ledger(r.Context(), h.db, f)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"storeops/internal/platform"
 	"storeops/internal/store"
@@ -197,4 +198,34 @@ func (n nullInt) ptr() *int64 {
 	}
 	v := n.v
 	return &v
+}
+
+// Hold is a reservation still held.
+type Hold struct {
+	Ref       Ref         `json:"ref"`
+	SKU       platform.ID `json:"sku_id"`
+	Warehouse platform.ID `json:"warehouse_id"`
+	Qty       int64       `json:"qty"`
+	ExpiresAt time.Time   `json:"expires_at"`
+	CreatedAt time.Time   `json:"created_at"`
+}
+
+// HoldsOf lists a SKU's held reservations, soonest to expire first, at
+// most limit of them.
+func HoldsOf(ctx context.Context, db *store.DB, sku platform.ID, limit int) ([]Hold, error) {
+	rows, err := db.R.QueryContext(ctx, `SELECT ref_type, ref_id, sku_id, warehouse_id, qty, expires_at, created_at
+		FROM stock_reservations WHERE sku_id = $1 AND status = 'held' ORDER BY expires_at, id LIMIT $2`, sku, limit)
+	if err != nil {
+		return nil, fmt.Errorf("inventory: holds of %d: %w", sku, err)
+	}
+	defer rows.Close()
+	out := []Hold{}
+	for rows.Next() {
+		var h Hold
+		if err := rows.Scan(&h.Ref.Type, &h.Ref.ID, &h.SKU, &h.Warehouse, &h.Qty, &h.ExpiresAt, &h.CreatedAt); err != nil {
+			return nil, err
+		}
+		out = append(out, h)
+	}
+	return out, rows.Err()
 }
