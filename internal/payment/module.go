@@ -43,15 +43,17 @@ var templatesFS embed.FS
 // gateway under SandboxPrefix (when SandboxEnabled), and the
 // reconciliation and sweep jobs.
 //
-// Orders are moved through TableOrders until the order domain provides
-// its state machine (Config.Orders).
+// Orders move through the order domain's state machine (OrderMachine);
+// the order domain's refund action and cancellations reach payments
+// through its SetRefunder and OnTransition hooks.
 func Module(d *module.Deps) (*module.Module, error) {
 	tpl, err := fs.Sub(templatesFS, "templates")
 	if err != nil {
 		return nil, err
 	}
 	gw := sandbox.New(sandbox.Config{DB: d.DB, Jobs: func() *jobs.Queue { return d.Jobs }, Prefix: SandboxPrefix})
-	svc := New(Config{DB: d.DB, Log: d.Log})
+	svc := New(Config{DB: d.DB, Log: d.Log, Orders: OrderMachine{}})
+	svc.wireOrders()
 	sandboxOn := SandboxEnabled(d)
 	if sandboxOn {
 		svc.AddProvider(appSandbox{acct: &sandboxAccount{db: d.DB, gw: gw}})

@@ -36,8 +36,8 @@ type RefundDone struct {
 }
 
 // TableOrders implements Orders directly on the order tables, the way the
-// order demo writes them. It stands in until the order domain exposes its
-// state machine.
+// order demo writes them, without the order domain's hooks (the app uses
+// OrderMachine).
 type TableOrders struct{}
 
 // Paid implements Orders.

@@ -11,8 +11,9 @@
 // is in (money that moved is never dropped) and the reconciliation flags
 // what needs a person.
 //
-// Order status changes go through the Orders interface, which the order
-// domain implements; TableOrders stands in until it does.
+// Order status changes go through the Orders interface: OrderMachine
+// uses the order domain's state machine, TableOrders writes the order
+// tables directly (tests of this package, tools).
 package payment
 
 import (

@@ -91,7 +91,7 @@ func (s *Service) Refund(ctx context.Context, actor audit.Actor, orderID platfor
 	if err != nil {
 		return Refund{}, err
 	}
-	if err := s.submitRefund(ctx, id); err != nil {
+	if err := s.submitRefund(ctx, s.db, id); err != nil {
 		r, _ := s.GetRefund(ctx, id)
 		return r, err
 	}
@@ -223,17 +223,17 @@ func linesLeft(ctx context.Context, tx *store.Tx, orderID platform.ID) ([]orderL
 	return out, rows.Err()
 }
 
-// submitRefund sends a recorded, unsubmitted refund to its provider and
-// records the answer.
-func (s *Service) submitRefund(ctx context.Context, id platform.ID) error {
-	r, err := getRefund(ctx, s.db.R, id)
+// submitRefund sends a recorded, unsubmitted refund on db to its provider
+// and records the answer.
+func (s *Service) submitRefund(ctx context.Context, db *store.DB, id platform.ID) error {
+	r, err := getRefund(ctx, db.R, id)
 	if err != nil {
 		return err
 	}
 	if r.Status != RefundApproved {
 		return nil
 	}
-	p, err := getPayment(ctx, s.db.R, r.PaymentID)
+	p, err := getPayment(ctx, db.R, r.PaymentID)
 	if err != nil {
 		return err
 	}
@@ -245,7 +245,7 @@ func (s *Service) submitRefund(ctx context.Context, id platform.ID) error {
 	if err != nil {
 		return err
 	}
-	return s.db.Write(ctx, func(tx *store.Tx) error {
+	return db.Write(ctx, func(tx *store.Tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE refunds SET submitted_at = COALESCE(submitted_at, $1),
 			external_ref = CASE WHEN CAST($2 AS TEXT) = '' THEN external_ref ELSE CAST($2 AS TEXT) END WHERE id = $3`, tx.Now, res.ExternalRef, id); err != nil {
 			return err

@@ -74,7 +74,7 @@ func (s *Service) Sweep(ctx context.Context) error {
 	}
 	rows.Close()
 	for _, id := range refunds {
-		if err := s.submitRefund(ctx, id); err != nil {
+		if err := s.submitRefund(ctx, s.db, id); err != nil {
 			s.log.WarnContext(ctx, "refund resend failed", "refund", id, "err", err)
 		}
 	}
