@@ -108,6 +108,12 @@ func (s *Service) Place(ctx context.Context, customerID platform.ID, key string,
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO checkout_requests (customer_id, idem_key, order_id, created_at) VALUES ($1, $2, $3, $4)`,
 			customerID, key, p.OrderID, tx.Now); err != nil {
+			if store.IsUniqueViolation(err) {
+				// The same key committed an order meanwhile (PostgreSQL
+				// runs concurrent requests side by side): this one rolls
+				// back and answers with that order.
+				return errKeyTaken
+			}
 			return fmt.Errorf("checkout: record key: %w", err)
 		}
 		if !p.PayBy.IsZero() {
@@ -117,11 +123,20 @@ func (s *Service) Place(ctx context.Context, customerID platform.ID, key string,
 		}
 		return nil
 	})
+	if errors.Is(err, errKeyTaken) {
+		err = s.db.Read(ctx, func(tx *store.Tx) error {
+			var err error
+			p, err = replay(ctx, tx, customerID, key)
+			return err
+		})
+	}
 	if err != nil {
 		return nil, err
 	}
 	return p, nil
 }
+
+var errKeyTaken = errors.New("checkout: idempotency key taken by a concurrent request")
 
 // replay finds the order a key already placed.
 func replay(ctx context.Context, tx *store.Tx, customerID platform.ID, key string) (*Placed, error) {
@@ -146,10 +161,45 @@ func replay(ctx context.Context, tx *store.Tx, customerID platform.ID, key strin
 func (s *Service) create(ctx context.Context, tx *store.Tx, customerID platform.ID, in PlaceInput, q *Quote) (*Placed, error) {
 	t := q.Priced.Totals
 	id := tx.NewID()
+	stock := make([]inventory.Line, 0, len(q.Lines))
+	for _, l := range q.Lines {
+		stock = append(stock, inventory.Line{SKU: l.SKUID, Qty: int64(l.Quantity)})
+	}
+	p := &Placed{OrderID: id, Status: order.PendingPayment, Total: t.Payable, TotalText: platform.FormatCNY(t.Payable),
+		Method: in.PaymentMethod}
+	switch in.PaymentMethod {
+	case MethodOnline:
+		p.PayBy, p.Provider = tx.Now.Add(s.cfg.UnpaidTimeout), s.cfg.OnlineProvider
+	case MethodBankTransfer:
+		p.PayBy, p.Provider = tx.Now.Add(s.cfg.TransferTimeout), "bank_transfer"
+	case MethodCOD:
+		p.Provider = "cod"
+	}
+	hold := p.PayBy
+	if hold.IsZero() {
+		// Cash on delivery: the stock stays held until the order ships.
+		hold = tx.Now.Add(100 * 365 * 24 * time.Hour)
+	}
+	// Stock and coupons first: they are where concurrent checkouts meet,
+	// and the day's order-number counter, locked from NewOrderNo to the
+	// commit, should be held for as short a time as possible.
+	if _, err := inventory.ReserveUntil(ctx, tx, Ref(id), stock, q.Address.ProvinceCode, hold); err != nil {
+		return nil, err
+	}
+	var applied []pricing.CouponResult
+	for _, c := range q.Priced.Coupons {
+		if c.Applied {
+			applied = append(applied, c)
+		}
+	}
+	if err := s.promos.Redeem(ctx, tx, id, customerID, applied); err != nil {
+		return nil, err
+	}
 	no, err := order.NewOrderNo(ctx, tx, tx.Now)
 	if err != nil {
 		return nil, err
 	}
+	p.OrderNo = no
 	var cost platform.Money
 	var count int
 	for _, l := range q.Lines {
@@ -171,7 +221,6 @@ func (s *Service) create(ctx context.Context, tx *store.Tx, customerID platform.
 		return nil, fmt.Errorf("checkout: order: %w", err)
 	}
 	skus := make([]platform.ID, 0, len(q.Lines))
-	stock := make([]inventory.Line, 0, len(q.Lines))
 	for i, l := range q.Lines {
 		pl := q.Priced.Lines[i]
 		if pl.SKUID != l.SKUID {
@@ -185,39 +234,11 @@ func (s *Service) create(ctx context.Context, tx *store.Tx, customerID platform.
 			return nil, fmt.Errorf("checkout: order line: %w", err)
 		}
 		skus = append(skus, l.SKUID)
-		stock = append(stock, inventory.Line{SKU: l.SKUID, Qty: int64(l.Quantity)})
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO order_transitions (id, order_id, from_status, to_status, actor, actor_id, actor_name, reason, at)
 		VALUES ($1, $2, '', $3, $4, $5, '', $6, $7)`, tx.NewID(), id, string(order.PendingPayment), string(order.ActorCustomer), customerID,
 		platform.T(platform.ZH, "checkout.placed_reason"), tx.Now); err != nil {
 		return nil, fmt.Errorf("checkout: first status: %w", err)
-	}
-	p := &Placed{OrderID: id, OrderNo: no, Status: order.PendingPayment, Total: t.Payable, TotalText: platform.FormatCNY(t.Payable),
-		Method: in.PaymentMethod}
-	switch in.PaymentMethod {
-	case MethodOnline:
-		p.PayBy, p.Provider = tx.Now.Add(s.cfg.UnpaidTimeout), s.cfg.OnlineProvider
-	case MethodBankTransfer:
-		p.PayBy, p.Provider = tx.Now.Add(s.cfg.TransferTimeout), "bank_transfer"
-	case MethodCOD:
-		p.Provider = "cod"
-	}
-	hold := p.PayBy
-	if hold.IsZero() {
-		// Cash on delivery: the stock stays held until the order ships.
-		hold = tx.Now.Add(100 * 365 * 24 * time.Hour)
-	}
-	if _, err := inventory.ReserveUntil(ctx, tx, Ref(id), stock, q.Address.ProvinceCode, hold); err != nil {
-		return nil, err
-	}
-	var applied []pricing.CouponResult
-	for _, c := range q.Priced.Coupons {
-		if c.Applied {
-			applied = append(applied, c)
-		}
-	}
-	if err := s.promos.Redeem(ctx, tx, id, customerID, applied); err != nil {
-		return nil, err
 	}
 	p.PaymentID = tx.NewID()
 	if _, err := tx.ExecContext(ctx, `INSERT INTO payments (id, order_id, method, provider, amount, status, external_ref, created_at)
