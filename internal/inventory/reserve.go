@@ -18,6 +18,10 @@ import (
 // releases it after that.
 const HoldFor = 30 * time.Minute
 
+// maxGuardRetries bounds how often one line re-reads a warehouse whose
+// stock others keep taking before it moves on to the next warehouse.
+const maxGuardRetries = 20
+
 // Line asks for a quantity of a SKU.
 type Line struct {
 	SKU platform.ID `json:"sku_id"`
@@ -124,7 +128,7 @@ func reserveLine(ctx context.Context, tx *store.Tx, ref Ref, sku platform.ID, qt
 	var out []Allocated
 	need := qty
 	for _, c := range cands {
-		for need > 0 && c.available > 0 {
+		for tries := 0; need > 0 && c.available > 0 && tries < maxGuardRetries; tries++ {
 			take := min(need, c.available)
 			_, err := apply(ctx, tx, move{SKU: sku, Warehouse: c.id, Reserved: take})
 			if errors.Is(err, errGuard) {
