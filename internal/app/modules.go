@@ -14,6 +14,7 @@ import (
 	"storeops/internal/order"
 	"storeops/internal/payment"
 	"storeops/internal/platform"
+	"storeops/internal/promotion"
 	"storeops/internal/search"
 	"storeops/internal/shop"
 	"storeops/internal/staff"
@@ -34,6 +35,7 @@ var factories = []func(*module.Deps) (*module.Module, error){
 	search.Module,
 	shop.Module,
 	cart.Module,
+	promotion.Module,
 	checkout.Module,
 	audit.Module,
 	staff.Module,
