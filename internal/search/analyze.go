@@ -125,6 +125,9 @@ type segmenter struct {
 var pinyinArgs = func() pinyin.Args {
 	a := pinyin.NewArgs()
 	a.Style = pinyin.Normal
+	// A rune without pinyin keeps its place as "", so syllables line up
+	// with the runes of the run.
+	a.Fallback = func(rune, pinyin.Args) []string { return []string{""} }
 	return a
 }()
 
@@ -167,8 +170,19 @@ func (s *segmenter) words(han string) []string {
 // pinyinOf gives a Han word's full pinyin without tones or spaces
 // (连衣裙 → lianyiqun) and its initials (lyq); "" for no Han.
 func pinyinOf(w string) (full, initials string) {
+	return joinPinyin(runePinyin(w))
+}
+
+// runePinyin is the pinyin of each rune of a Han run (one call into the
+// pinyin library for the whole run, which is what costs).
+func runePinyin(han string) []string {
+	return pinyin.LazyPinyin(han, pinyinArgs)
+}
+
+// joinPinyin joins syllables into full pinyin and initials.
+func joinPinyin(syllables []string) (full, initials string) {
 	var f, i strings.Builder
-	for _, p := range pinyin.LazyPinyin(w, pinyinArgs) {
+	for _, p := range syllables {
 		if p == "" {
 			continue
 		}
@@ -224,19 +238,26 @@ func (s *segmenter) addText(b termBag, text string, weight float64, withPinyin b
 			continue
 		}
 		prevLatin = ""
+		var syl []string
+		if withPinyin {
+			syl = runePinyin(sp.text)
+		}
+		pos := 0
 		for _, w := range s.words(sp.text) {
 			b.add(w, weight)
 			if s.collect != nil && utf8.RuneCountInString(w) >= 2 {
 				s.collect[w] = true
 			}
 			n++
-			if withPinyin {
-				full, ini := pinyinOf(w)
+			wn := utf8.RuneCountInString(w)
+			if withPinyin && pos+wn <= len(syl) {
+				full, ini := joinPinyin(syl[pos : pos+wn])
 				b.add(full, wPinyin)
 				if len(ini) >= 2 {
 					b.add(ini, wInitials)
 				}
 			}
+			pos += wn
 		}
 		for _, g := range bigrams(sp.text) {
 			b.add(g, wPiece)
@@ -244,24 +265,23 @@ func (s *segmenter) addText(b termBag, text string, weight float64, withPinyin b
 		for _, r := range sp.text {
 			b.add(string(r), wPiece/2)
 		}
-		if withPinyin {
+		if withPinyin && len(syl) == utf8.RuneCountInString(sp.text) {
 			// Pinyin of every two and three runes too, so a word the
 			// dictionary lacks (羊绒) is still found by its pinyin and
-			// initials (yangrong, yr).
-			rs := []rune(sp.text)
+			// initials (yangrong, yr); and of the whole run, so
+			// "suihualianyiqun" finds 碎花连衣裙.
 			for size := 2; size <= 3; size++ {
-				for i := 0; i+size <= len(rs); i++ {
-					full, ini := pinyinOf(string(rs[i : i+size]))
+				for i := 0; i+size <= len(syl); i++ {
+					full, ini := joinPinyin(syl[i : i+size])
 					b.add(full, wPiece)
 					b.add(ini, wPiece/2)
 				}
 			}
-		}
-		if withPinyin && utf8.RuneCountInString(sp.text) > 1 {
-			// The whole run too, so "suihualianyiqun" finds 碎花连衣裙.
-			full, ini := pinyinOf(sp.text)
-			b.add(full, wPinyin)
-			b.add(ini, wInitials)
+			if len(syl) > 1 {
+				full, ini := joinPinyin(syl)
+				b.add(full, wPinyin)
+				b.add(ini, wInitials)
+			}
 		}
 	}
 	return n

@@ -92,8 +92,12 @@ func (ix *index) highlight(title string, marks []string) string {
 // lightPinyin marks the words of a Han run, or any two to four runes of
 // it, whose full pinyin or initials the shopper typed (lanya → 蓝牙).
 func (ix *index) lightPinyin(sp span, marks map[string]bool, lit []bool) {
-	hit := func(s string) bool {
-		full, ini := pinyinOf(s)
+	syl := runePinyin(sp.text)
+	if len(syl) != len([]rune(sp.text)) {
+		return
+	}
+	hit := func(from, to int) bool {
+		full, ini := joinPinyin(syl[from:to])
 		return marks[full] || (len(ini) >= 2 && marks[ini])
 	}
 	light := func(from, n int) {
@@ -101,18 +105,17 @@ func (ix *index) lightPinyin(sp span, marks map[string]bool, lit []bool) {
 			lit[k] = true
 		}
 	}
-	pos := sp.start
+	pos := 0
 	for _, w := range ix.seg.words(sp.text) {
 		n := len([]rune(w))
-		if hit(w) {
-			light(pos, n)
+		if pos+n <= len(syl) && hit(pos, pos+n) {
+			light(sp.start+pos, n)
 		}
 		pos += n
 	}
-	rs := []rune(sp.text)
 	for size := 2; size <= 4; size++ {
-		for i := 0; i+size <= len(rs); i++ {
-			if hit(string(rs[i : i+size])) {
+		for i := 0; i+size <= len(syl); i++ {
+			if hit(i, i+size) {
 				light(sp.start+i, size)
 			}
 		}
