@@ -75,8 +75,8 @@ func service(a *app.App) *checkout.Service {
 }
 
 // 500 buyers race for 100 units (¥59 + ¥8 shipping each): exactly 100
-// orders, the rest refused
-// as out of stock, and the ledger still explains every unit on hand.
+// orders, the rest refused as out of stock, and the ledger still explains
+// every unit on hand.
 func TestFiveHundredBuyersHundredUnits(t *testing.T) {
 	apptest.Each(t, apptest.Options{}, func(t *testing.T, a *app.App) {
 		sku := stocked(t, a.DB, 100)
