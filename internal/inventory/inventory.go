@@ -36,6 +36,11 @@ type Ref struct {
 
 func (r Ref) String() string { return r.Type + ":" + r.ID }
 
+// OrderRef is the reference of an order's reservations and sales: the one
+// spelling checkout (Reserve), cancellation (Release) and shipping
+// (Commit, CommitShipment) must share.
+func OrderRef(order platform.ID) Ref { return Ref{Type: "order", ID: order.String()} }
+
 // Error codes of the inventory domain.
 var (
 	// CodeOutOfStock: a reservation or a stock move wants more than is
