@@ -88,6 +88,7 @@ func Module(d *module.Deps) (*module.Module, error) {
 			river.AddWorker(w, &sweepWorker{s: svc})
 		},
 		Periodic: svc.periodic(),
+		Demo:     []module.DemoStep{DemoStep()},
 	}, nil
 }
 
