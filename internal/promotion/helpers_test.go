@@ -8,6 +8,7 @@ import (
 	"storeops/internal/audit"
 	"storeops/internal/catalog"
 	"storeops/internal/customer"
+	"storeops/internal/inventory"
 	"storeops/internal/outbox"
 	"storeops/internal/platform"
 	"storeops/internal/pricing"
@@ -16,7 +17,7 @@ import (
 	"storeops/internal/store/storetest"
 )
 
-var sets = []store.Migrations{outbox.Migrations(), audit.Migrations(), catalog.Migrations(), customer.Migrations(), promotion.Migrations()}
+var sets = []store.Migrations{outbox.Migrations(), audit.Migrations(), catalog.Migrations(), inventory.Migrations(), customer.Migrations(), promotion.Migrations()}
 
 // each runs fn on every dialect under test with the tables promotions
 // need.
