@@ -105,6 +105,17 @@ func TestAPIAndConsole(t *testing.T) {
 			}
 		}
 
+		// A retried receipt with the same Idempotency-Key books once.
+		body := `{"sku_id":"` + skuID + `","warehouse_id":"` + gz + `","qty":2}`
+		st1, b1 := supply.do("POST", "/api/v1/inventory/receipts", body, "Idempotency-Key", "receipt-retry-1")
+		st2, b2 := supply.do("POST", "/api/v1/inventory/receipts", body, "Idempotency-Key", "receipt-retry-1")
+		if st1 != 201 || st2 != 201 || b1 != b2 {
+			t.Errorf("retried receipt: %d %s then %d %s", st1, b1, st2, b2)
+		}
+		if on, _ := s.level(sku, "GZ"); on != 10 {
+			t.Errorf("GZ on hand %d after a retried receipt of 2, want 10", on)
+		}
+
 		// The console's forms post like a browser does, by SKU code.
 		form := url.Values{"sku": {"SKU-1"}, "warehouse_id": {sh}, "qty": {"4"}, "ref": {"PO-10"}}
 		status, loc := supply.do("POST", "/console/inventory/receipts", form.Encode(), "Content-Type", "application/x-www-form-urlencoded")
@@ -122,15 +133,15 @@ func TestAPIAndConsole(t *testing.T) {
 
 		// Every staff change is in the audit log.
 		var n int
-		if err := a.DB.R.QueryRow(`SELECT COUNT(*) FROM audit_log WHERE action LIKE 'inventory.%' AND actor_name = 'supply'`).Scan(&n); err != nil || n != 8 {
-			t.Errorf("%d audited inventory changes by the supply user (%v), want 8", n, err)
+		if err := a.DB.R.QueryRow(`SELECT COUNT(*) FROM audit_log WHERE action LIKE 'inventory.%' AND actor_name = 'supply'`).Scan(&n); err != nil || n != 9 {
+			t.Errorf("%d audited inventory changes by the supply user (%v), want 9", n, err)
 		}
 		var stock struct {
 			Items []struct {
 				OnHand int64 `json:"on_hand"`
 			} `json:"items"`
 		}
-		_, body := analyst.do("GET", "/api/v1/inventory/stock?sku_id="+skuID+"&warehouse_id="+sh, "")
+		_, body = analyst.do("GET", "/api/v1/inventory/stock?sku_id="+skuID+"&warehouse_id="+sh, "")
 		if err := json.Unmarshal([]byte(body), &stock); err != nil || len(stock.Items) != 1 || stock.Items[0].OnHand != 19 {
 			t.Errorf("stock after the form: %s", trim(body))
 		}
