@@ -22,7 +22,7 @@ func (s *Service) registerHooks() {
 		if ch.To != order.Cancelled {
 			return nil
 		}
-		if _, err := inventory.Release(ctx, tx, Ref(ch.OrderID)); err != nil {
+		if _, err := inventory.Release(ctx, tx, inventory.OrderRef(ch.OrderID)); err != nil {
 			return fmt.Errorf("checkout: release stock of %d: %w", ch.OrderID, err)
 		}
 		return s.promos.ReleaseForOrder(ctx, tx, ch.OrderID)
@@ -31,7 +31,7 @@ func (s *Service) registerHooks() {
 		if ch.To != order.Shipped {
 			return nil
 		}
-		err := inventory.Commit(ctx, tx, Ref(ch.OrderID), string(ch.Actor.Kind))
+		err := inventory.Commit(ctx, tx, inventory.OrderRef(ch.OrderID), string(ch.Actor.Kind))
 		if platform.ErrorCode(err) == inventory.CodeNotReserved {
 			// An order that never went through checkout (the demo
 			// shop's history, an imported order) holds no stock.

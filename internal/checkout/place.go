@@ -61,11 +61,6 @@ type CancelUnpaidArgs struct {
 // Kind names the job.
 func (CancelUnpaidArgs) Kind() string { return "checkout.cancel_unpaid" }
 
-// Ref is the stock reservation of an order.
-func Ref(orderID platform.ID) inventory.Ref {
-	return inventory.Ref{Type: "order", ID: orderID.String()}
-}
-
 // Place turns the customer's selected cart lines into an order (see the
 // package doc). key is the request's Idempotency-Key.
 func (s *Service) Place(ctx context.Context, customerID platform.ID, key string, in PlaceInput) (*Placed, error) {
@@ -183,7 +178,7 @@ func (s *Service) create(ctx context.Context, tx *store.Tx, customerID platform.
 	// Stock and coupons first: they are where concurrent checkouts meet,
 	// and the day's order-number counter, locked from NewOrderNo to the
 	// commit, should be held for as short a time as possible.
-	if _, err := inventory.ReserveUntil(ctx, tx, Ref(id), stock, q.Address.ProvinceCode, hold); err != nil {
+	if _, err := inventory.ReserveUntil(ctx, tx, inventory.OrderRef(id), stock, q.Address.ProvinceCode, hold); err != nil {
 		return nil, err
 	}
 	var applied []pricing.CouponResult
