@@ -206,6 +206,31 @@ func TestConsole(t *testing.T) {
 			t.Errorf("issue form: %d %s", status, trim(body))
 		}
 
+		// Give a code to a customer, void one, and a rule with daily hours.
+		shopper := newWorld(t, a.DB).customer()
+		if status, body := mkt.form(batchPath+"/assignments", url.Values{"customer_id": {shopper.String()}, "valid_days": {"7"}}); status != http.StatusSeeOther {
+			t.Errorf("assign form: %d %s", status, trim(body))
+		}
+		if n := countRows(t, a.DB, `SELECT COUNT(*) FROM coupon_codes WHERE owner_id = $1 AND status = 'claimed' AND ends_at IS NOT NULL`, shopper); n != 1 {
+			t.Errorf("%d codes claimed by the customer, want 1", n)
+		}
+		var code string
+		if err := a.DB.R.QueryRow(`SELECT code FROM coupon_codes WHERE owner_id IS NULL ORDER BY id LIMIT 1`).Scan(&code); err != nil {
+			t.Fatal(err)
+		}
+		if status, body := mkt.form(batchPath+"/void", url.Values{"code": {strings.ToLower(code)}}); status != http.StatusSeeOther {
+			t.Errorf("void form: %d %s", status, trim(body))
+		}
+		if status, body := mkt.form(batchPath+"/void", url.Values{"code": {code}}); status != 422 || !strings.Contains(body, `id="form-error"`) {
+			t.Errorf("void twice: %d %s", status, trim(body))
+		}
+		status, loc = mkt.form(con+"/rules", url.Values{"name": {"周末夜场9折"}, "kind": {"percent_off"}, "percent": {"10"},
+			"hours.from": {"20:00"}, "hours.to": {"02:00"}, "hours.weekdays": {"5, 6"}})
+		if status != http.StatusSeeOther {
+			t.Fatalf("hours form: %d %s", status, trim(loc))
+		}
+		hoursPath := strings.TrimSuffix(loc, "?done=1")
+
 		lines := url.Values{"lines": {skus[0].String() + ":2"}}.Encode()
 		run(t, []step{
 			{"rules page", analyst, "GET", con + "/rules", "", 200, `id="rules-table"`},
@@ -219,6 +244,7 @@ func TestConsole(t *testing.T) {
 			{"preview page", analyst, "GET", con + "/preview", "", 200, `id="preview-form"`},
 			{"preview result", analyst, "GET", con + "/preview?" + lines, "", 200, `¥148.50`},
 			{"preview bad", analyst, "GET", con + "/preview?lines=x:y", "", 422, `id="form-error"`},
+			{"rule hours", analyst, "GET", hoursPath, "", 200, `value="5, 6"`},
 			{"unknown rule page", analyst, "GET", con + "/rules/99", "", 404, ``},
 		})
 
@@ -235,6 +261,8 @@ func TestConsole(t *testing.T) {
 			{"window order", con + "/rules", url.Values{"name": {"x"}, "kind": {"percent_off"}, "percent": {"10"}, "starts_at": {"2026-12-01T00:00"}, "ends_at": {"2026-11-01T00:00"}}, "ends_at"},
 			{"bad batch", con + "/batches", url.Values{"name": {"x"}, "kind": {"amount"}, "amount": {"50"}, "min_spend": {"20"}}, "amount"},
 			{"bad issue", batchPath + "/codes", url.Values{"count": {"0"}}, "count"},
+			{"bad weekday", con + "/rules", url.Values{"name": {"x"}, "kind": {"percent_off"}, "percent": {"10"}, "hours.from": {"20:00"}, "hours.to": {"22:00"}, "hours.weekdays": {"7"}}, "hours.weekdays"},
+			{"bad assign", batchPath + "/assignments", url.Values{"customer_id": {"nobody"}}, "customer_id"},
 		}
 		for _, r := range refused {
 			status, body := mkt.form(r.path, r.form)

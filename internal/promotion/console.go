@@ -33,6 +33,8 @@ func (h *handlers) consoleRoutes() []web.Route {
 		c(http.MethodPost, "/batches/{id}/status", PermManage, h.batchStatus),
 		c(http.MethodPost, "/batches/{id}/codes", PermManage, h.batchIssue),
 		c(http.MethodPost, "/batches/{id}/public-codes", PermManage, h.batchPublic),
+		c(http.MethodPost, "/batches/{id}/assignments", PermManage, h.batchAssign),
+		c(http.MethodPost, "/batches/{id}/void", PermManage, h.batchVoid),
 		c(http.MethodGet, "/preview", PermView, h.previewPage),
 	}
 }
@@ -381,6 +383,45 @@ func (h *handlers) batchPublic(w http.ResponseWriter, r *http.Request) error {
 		return platform.E(platform.CodeBadRequest).Wrap(err)
 	}
 	if _, err := h.svc.AddPublicCode(r.Context(), audit.ActorFrom(r), id, PublicCode{Code: r.PostForm.Get("code")}); err != nil {
+		return h.refuseBatch(w, r, id.String(), err)
+	}
+	http.Redirect(w, r, consoleBase+"/batches/"+id.String()+"?done=1", http.StatusSeeOther)
+	return nil
+}
+
+func (h *handlers) batchAssign(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id", "coupon_batch")
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return platform.E(platform.CodeBadRequest).Wrap(err)
+	}
+	f := newFormReader(r.PostForm)
+	in := Assignment{Code: f.str("code"), ValidDays: f.int("valid_days")}
+	in.CustomerID, err = platform.ParseID(f.str("customer_id"))
+	if err != nil {
+		f.e.With("customer_id", "promotion.unknown_customer")
+	}
+	if err = f.err(); err == nil {
+		_, err = h.svc.Assign(r.Context(), audit.ActorFrom(r), id, in)
+	}
+	if err != nil {
+		return h.refuseBatch(w, r, id.String(), err)
+	}
+	http.Redirect(w, r, consoleBase+"/batches/"+id.String()+"?done=1", http.StatusSeeOther)
+	return nil
+}
+
+func (h *handlers) batchVoid(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id", "coupon_batch")
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return platform.E(platform.CodeBadRequest).Wrap(err)
+	}
+	if err := h.svc.VoidCode(r.Context(), audit.ActorFrom(r), r.PostForm.Get("code")); err != nil {
 		return h.refuseBatch(w, r, id.String(), err)
 	}
 	http.Redirect(w, r, consoleBase+"/batches/"+id.String()+"?done=1", http.StatusSeeOther)

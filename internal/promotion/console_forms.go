@@ -127,6 +127,25 @@ func (f *formReader) items(k string) []pricing.BundleItem {
 	return out
 }
 
+// hours reads the daily window (HH:MM to HH:MM) and its weekdays (0
+// Sunday … 6 Saturday); all empty means any time.
+func (f *formReader) hours() *pricing.Hours {
+	from, to, days := f.str("hours.from"), f.str("hours.to"), f.words("hours.weekdays")
+	if from == "" && to == "" && len(days) == 0 {
+		return nil
+	}
+	h := &pricing.Hours{From: from, To: to}
+	for _, d := range days {
+		n, err := strconv.Atoi(d)
+		if err != nil || n < 0 || n > 6 {
+			f.e.With("hours.weekdays", "promotion.bad_weekdays")
+			return h
+		}
+		h.Weekdays = append(h.Weekdays, time.Weekday(n))
+	}
+	return h
+}
+
 func (f *formReader) err() error {
 	if len(f.e.Fields) > 0 {
 		return f.e
@@ -140,7 +159,7 @@ func ruleFromForm(v url.Values) (pricing.Rule, error) {
 	r := pricing.Rule{Name: f.str("name"), Kind: pricing.RuleKind(f.str("kind")), Scope: f.scope(),
 		StartsAt: f.time("starts_at"), EndsAt: f.time("ends_at"), Tiers: f.words("tiers"), FirstOrderOnly: f.bool("first_order_only"),
 		Percent: f.int("percent"), Amount: f.money("amount"), EveryN: f.int("every_n"), Items: f.items("items"), Price: f.money("price"),
-		Steps: f.steps("steps"), Repeat: f.bool("repeat"), MaxOff: f.money("max_off"), Threshold: f.money("threshold")}
+		Steps: f.steps("steps"), Repeat: f.bool("repeat"), MaxOff: f.money("max_off"), Threshold: f.money("threshold"), Hours: f.hours()}
 	return r, f.err()
 }
 
@@ -189,6 +208,13 @@ func ruleForm(r pricing.Rule) map[string]string {
 	m["items"], m["steps"] = strings.Join(items, ", "), strings.Join(steps, ", ")
 	if r.Repeat {
 		m["repeat"] = "on"
+	}
+	if h := r.Hours; h != nil {
+		days := make([]string, len(h.Weekdays))
+		for i, d := range h.Weekdays {
+			days[i] = strconv.Itoa(int(d))
+		}
+		m["hours.from"], m["hours.to"], m["hours.weekdays"] = h.From, h.To, strings.Join(days, ", ")
 	}
 	return m
 }
