@@ -1,9 +1,11 @@
 package promotion
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"storeops/internal/platform"
@@ -112,6 +114,12 @@ func LoadCoupons(ctx context.Context, tx *store.Tx, codes []string, customerID p
 // and a single-use code's one use (409 coupon_spent). On any error the
 // caller rolls the whole checkout back. Results not applied are skipped.
 func Redeem(ctx context.Context, tx *store.Tx, orderID, customerID platform.ID, applied []pricing.CouponResult) error {
+	// Rows are locked in batch then code order, the same in every
+	// checkout, so two orders with the same coupons cannot deadlock.
+	applied = slices.Clone(applied)
+	slices.SortFunc(applied, func(a, b pricing.CouponResult) int {
+		return cmp.Or(cmp.Compare(a.BatchID, b.BatchID), cmp.Compare(a.CouponID, b.CouponID))
+	})
 	for _, a := range applied {
 		if !a.Applied {
 			continue
