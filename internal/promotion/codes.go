@@ -212,6 +212,9 @@ func (s *Service) AddPublicCode(ctx context.Context, by audit.Actor, batchID pla
 	return out, err
 }
 
+// claimTries bounds the picks of one claim racing others.
+const claimTries = 8
+
 // maxValidDays bounds a claimed code's own window.
 const maxValidDays = 3650
 
@@ -246,12 +249,18 @@ func (s *Service) Assign(ctx context.Context, by audit.Actor, batchID platform.I
 		if code == "" {
 			pick = `(SELECT id FROM coupon_codes WHERE batch_id = $1 AND status = 'issued' AND NOT public AND owner_id IS NULL AND $5 = '' ORDER BY id LIMIT 1)`
 		}
-		row := tx.QueryRowContext(ctx, `UPDATE coupon_codes SET owner_id = $2, status = 'claimed', claimed_at = $3, ends_at = COALESCE($4, ends_at)
+		// A concurrent claim may take the code picked first (the update
+		// then matches nothing); picking again finds the next free one.
+		var err error
+		for try := 0; try < claimTries; try++ {
+			row := tx.QueryRowContext(ctx, `UPDATE coupon_codes SET owner_id = $2, status = 'claimed', claimed_at = $3, ends_at = COALESCE($4, ends_at)
 			WHERE id = `+pick+` AND status = 'issued' AND NOT public AND owner_id IS NULL
 			RETURNING id, code, batch_id, public, owner_id, starts_at, ends_at, status, claimed_at, redeemed_at, created_at`,
-			batchID, in.CustomerID, tx.Now, ends, code)
-		var err error
-		out, err = scanCode(row)
+				batchID, in.CustomerID, tx.Now, ends, code)
+			if out, err = scanCode(row); !isNoRows(err) || code != "" {
+				break
+			}
+		}
 		if isNoRows(err) {
 			if code != "" {
 				return platform.Errorf(CodeCouponUnavailable, "promotion.code_not_claimable", code).With("code", "promotion.code_not_claimable", code)

@@ -275,3 +275,36 @@ func countRows(t *testing.T, db *store.DB, q string, args ...any) int {
 	}
 	return n
 }
+
+func TestConcurrentClaimsTakeDifferentCodes(t *testing.T) {
+	each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		ctx := context.Background()
+		b := w.activeBatch(pricing.Batch{})
+		if _, err := w.svc.IssueCodes(ctx, marketer, b.ID, promotion.Issue{Count: 3}); err != nil {
+			t.Fatal(err)
+		}
+		var customers []platform.ID
+		for range 6 {
+			customers = append(customers, w.customer())
+		}
+		var mu sync.Mutex
+		got := map[platform.Code]int{}
+		var wg sync.WaitGroup
+		for _, c := range customers {
+			wg.Go(func() {
+				_, err := w.svc.Assign(ctx, marketer, b.ID, promotion.Assignment{CustomerID: c})
+				mu.Lock()
+				defer mu.Unlock()
+				got[platform.ErrorCode(err)]++
+			})
+		}
+		wg.Wait()
+		if got[""] != 3 || got[promotion.CodeNoFreeCode] != 3 {
+			t.Errorf("claims %v, want 3 successes and 3 %s", got, promotion.CodeNoFreeCode)
+		}
+		if n := countRows(t, db, `SELECT COUNT(DISTINCT owner_id) FROM coupon_codes WHERE batch_id = $1`, b.ID); n != 3 {
+			t.Errorf("%d owners, want 3", n)
+		}
+	})
+}
