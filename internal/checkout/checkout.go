@@ -49,7 +49,7 @@ type Config struct {
 	UnpaidTimeout   time.Duration
 	TransferTimeout time.Duration
 	// OnlineProvider is the payment provider online orders are paid
-	// through (default "sandbox").
+	// through; "" when the shop has none, and online payment is refused.
 	OnlineProvider string
 }
 
@@ -59,9 +59,6 @@ func (c Config) withDefaults() Config {
 	}
 	if c.TransferTimeout <= 0 {
 		c.TransferTimeout = 72 * time.Hour
-	}
-	if c.OnlineProvider == "" {
-		c.OnlineProvider = "sandbox"
 	}
 	return c
 }
@@ -86,6 +83,8 @@ var (
 		platform.Message{ZH: "下单请求需要 Idempotency-Key 请求头，以免重复下单", EN: "Checkout needs an Idempotency-Key header so a retry cannot order twice"})
 	CodePointsUnavailable = platform.NewCode("checkout_points_unavailable", http.StatusUnprocessableEntity,
 		platform.Message{ZH: "积分抵扣暂未开通", EN: "Paying with points is not available yet"})
+	CodeOnlineUnavailable = platform.NewCode("checkout_online_unavailable", http.StatusUnprocessableEntity,
+		platform.Message{ZH: "本店暂未开通在线支付，请选择货到付款或银行转账", EN: "This shop takes no online payments yet; choose cash on delivery or bank transfer"})
 	CodeNotCancellable = platform.NewCode("checkout_order_not_cancellable", http.StatusConflict,
 		platform.Message{ZH: "只有待付款的订单可以由买家取消", EN: "Only an order waiting for payment can be cancelled by the shopper"})
 )

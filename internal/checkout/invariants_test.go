@@ -71,7 +71,7 @@ func stocked(t *testing.T, db *store.DB, qty int64) platform.ID {
 }
 
 func service(a *app.App) *checkout.Service {
-	return checkout.NewService(a.DB, cart.NewService(a.DB, cart.Rules{}), checkout.NoPromotions{}, func() *jobs.Queue { return a.Jobs }, checkout.Config{})
+	return checkout.NewService(a.DB, cart.NewService(a.DB, cart.Rules{}), checkout.NoPromotions{}, func() *jobs.Queue { return a.Jobs }, checkout.Config{OnlineProvider: "sandbox"})
 }
 
 // 500 buyers race for 100 units (¥59 + ¥8 shipping each): exactly 100

@@ -8,6 +8,7 @@ import (
 	"storeops/internal/cart"
 	"storeops/internal/jobs"
 	"storeops/internal/module"
+	"storeops/internal/payment"
 	"storeops/internal/store"
 	"storeops/internal/web"
 )
@@ -17,7 +18,13 @@ import (
 // unpaid orders and the order hooks that release what checkout took.
 func Module(d *module.Deps) (*module.Module, error) {
 	sub, _ := fs.Sub(templates, "templates")
-	svc := NewService(d.DB, cart.NewService(d.DB, cart.Rules{}), NoPromotions{}, func() *jobs.Queue { return d.Jobs }, Config{})
+	cfg := Config{}
+	if payment.SandboxEnabled(d) {
+		// The only online provider so far; real gateways implement
+		// payment.Provider and take its place.
+		cfg.OnlineProvider = "sandbox"
+	}
+	svc := NewService(d.DB, cart.NewService(d.DB, cart.Rules{}), NoPromotions{}, func() *jobs.Queue { return d.Jobs }, cfg)
 	svc.registerHooks()
 	h := &handlers{svc: svc}
 	return &module.Module{

@@ -45,6 +45,8 @@ type CheckoutPage struct {
 	Key string
 	// Error is a problem to show (the price changed, a coupon…).
 	Error string
+	// Online is true when the shop takes online payments.
+	Online bool
 	// Discounts are the quote's discounts in the page's language.
 	Discounts []DiscountLine
 }
@@ -68,7 +70,11 @@ func (h *handlers) checkoutPage(w http.ResponseWriter, r *http.Request) error {
 	if id, err := platform.ParseID(q.Get("address")); err == nil {
 		t.AddressID = id
 	}
-	return h.renderCheckout(w, r, customerID, CheckoutPage{Terms: t, Method: MethodOnline}, http.StatusOK)
+	method := MethodOnline
+	if h.svc.cfg.OnlineProvider == "" {
+		method = MethodCOD
+	}
+	return h.renderCheckout(w, r, customerID, CheckoutPage{Terms: t, Method: method, Online: h.svc.cfg.OnlineProvider != ""}, http.StatusOK)
 }
 
 // renderCheckout prices the cart for the page; an empty or changed cart
@@ -153,7 +159,7 @@ func (h *handlers) checkoutForm(w http.ResponseWriter, r *http.Request) error {
 		}
 		// Show the page again with the reason and, for a price change,
 		// the new price to confirm (a fresh key: this one was not used).
-		return h.renderCheckout(w, r, customerID, CheckoutPage{Terms: in.Terms, Method: in.PaymentMethod, Note: in.Note,
+		return h.renderCheckout(w, r, customerID, CheckoutPage{Terms: in.Terms, Method: in.PaymentMethod, Note: in.Note, Online: h.svc.cfg.OnlineProvider != "",
 			Error: e.Message(web.LangOf(r))}, e.Code.Status())
 	}
 	http.Redirect(w, r, "/orders/"+p.OrderID.String()+"?placed=1", http.StatusSeeOther)
@@ -211,6 +217,10 @@ func (h *handlers) ordersPage(w http.ResponseWriter, r *http.Request) error {
 type OrderPage struct {
 	Order  *ShopperOrderDetail
 	Placed bool
+	// Returned is set when the shopper comes back from the pay page: the
+	// page looks again shortly, as the provider's notification may
+	// still be on its way.
+	Returned bool
 	// PayBy is when an unpaid order will be cancelled.
 	PayBy string
 }
@@ -228,7 +238,7 @@ func (h *handlers) orderPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	data := OrderPage{Order: d, Placed: r.URL.Query().Get("placed") == "1"}
+	data := OrderPage{Order: d, Placed: r.URL.Query().Get("placed") == "1", Returned: r.URL.Query().Get("paid") == "1"}
 	if d.Cancellable {
 		timeout := h.svc.cfg.UnpaidTimeout
 		if d.PaymentMethod == MethodBankTransfer {

@@ -67,7 +67,11 @@ func (s *Service) Place(ctx context.Context, customerID platform.ID, key string,
 	e := platform.E(platform.CodeInvalid)
 	in.validate(e)
 	switch in.PaymentMethod {
-	case MethodOnline, MethodCOD, MethodBankTransfer:
+	case MethodOnline:
+		if s.cfg.OnlineProvider == "" {
+			return nil, platform.E(CodeOnlineUnavailable).With("payment_method", "checkout.method_invalid")
+		}
+	case MethodCOD, MethodBankTransfer:
 	default:
 		e.With("payment_method", "checkout.method_invalid")
 	}

@@ -16,6 +16,7 @@ type handlers struct {
 // routes is the payment domain's route table.
 func (h *handlers) routes() []web.Route {
 	return []web.Route{
+		{Method: http.MethodPost, Path: "/pay/{id}", Surface: web.Shop, Handler: h.payPage},
 		{Method: http.MethodPost, Path: "/api/v1/payment-notifications/{provider}", Surface: web.API, Handler: h.apiNotify,
 			Doc: &web.OpenAPIOp{Summary: "Receive a payment provider's signed notification", Tag: "payments",
 				Description: "Called by the provider, not by shoppers. Answers 200 with the body \"success\" once the notification is applied or was already applied; anything else makes the provider retry.",

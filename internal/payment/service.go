@@ -267,3 +267,18 @@ func cancel(ctx context.Context, tx *store.Tx, id platform.ID) (bool, error) {
 // nonceKeep is how long nonces are kept: the signature window on both
 // sides, with a margin.
 const nonceKeep = 15 * time.Minute
+
+// OnlineProvider names the provider online orders are paid through: the
+// first online one by name, "" when the shop has none (a real shop
+// without a gateway configured; the sandbox only runs in development).
+func (s *Service) OnlineProvider() string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	best := ""
+	for name, p := range s.providers {
+		if p.Method() == Online && (best == "" || name < best) {
+			best = name
+		}
+	}
+	return best
+}
