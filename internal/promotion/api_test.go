@@ -158,6 +158,8 @@ func TestAPI(t *testing.T) {
 			{"check unknown", shopper, "GET", "/api/v1/coupons/NOPE-NOPE", "", 404, `"code":"not_found"`},
 			{"preview", analyst, "GET", api + "/preview?lines=" + sku + ":2&coupon_codes=WOOL10", "", 200, `"payable":34000`},
 			{"preview explains", analyst, "GET", api + "/preview?lines=" + sku + ":2", "", 200, `满300减50`},
+			{"preview by code", analyst, "GET", api + "/preview?lines=SKU-" + sku + ":2", "", 200, `羊毛衫`},
+			{"preview unknown code", analyst, "GET", api + "/preview?lines=SKU-NOPE:2", "", 422, `"field":"lines[0].sku_id"`},
 			{"preview unknown sku", analyst, "GET", api + "/preview?lines=42:1", "", 422, `"field":"lines[0].sku_id"`},
 			{"preview bad lines", analyst, "GET", api + "/preview?lines=abc", "", 422, `"field":"lines"`},
 			{"preview no lines", analyst, "GET", api + "/preview", "", 422, `"field":"lines"`},

@@ -472,8 +472,6 @@ func previewFromForm(v url.Values) (PreviewRequest, error) {
 		}
 		req.CustomerID = id
 	}
-	for _, it := range f.items("lines") {
-		req.Lines = append(req.Lines, PreviewLine{SKUID: it.SKUID, Quantity: it.Quantity})
-	}
+	req.Lines = f.previewLines("lines")
 	return req, f.err()
 }

@@ -127,6 +127,27 @@ func (f *formReader) items(k string) []pricing.BundleItem {
 	return out
 }
 
+// previewLines reads "SKU:quantity, …" where SKU is an id or a code.
+func (f *formReader) previewLines(k string) []PreviewLine {
+	var out []PreviewLine
+	for _, p := range splitList(f.str(k)) {
+		a, b, ok := strings.Cut(strings.ReplaceAll(p, "：", ":"), ":")
+		q, err := strconv.Atoi(b)
+		if !ok || a == "" || err != nil {
+			f.e.With(k, "promotion.bad_items")
+			return nil
+		}
+		l := PreviewLine{Quantity: q}
+		if id, err := platform.ParseID(a); err == nil {
+			l.SKUID = id
+		} else {
+			l.SKUCode = a
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
 // hours reads the daily window (HH:MM to HH:MM) and its weekdays (0
 // Sunday … 6 Saturday); all empty means any time.
 func (f *formReader) hours() *pricing.Hours {

@@ -14,8 +14,10 @@ import (
 
 // PreviewLine is one SKU and quantity of a preview cart.
 type PreviewLine struct {
-	SKUID    platform.ID `json:"sku_id"`
-	Quantity int         `json:"quantity"`
+	SKUID platform.ID `json:"sku_id,omitempty"`
+	// SKUCode names the SKU by its code instead of its id.
+	SKUCode  string `json:"sku_code,omitempty"`
+	Quantity int    `json:"quantity"`
 }
 
 // PreviewRequest is "what would this cart cost": SKUs at their catalog
@@ -81,18 +83,26 @@ func (s *Service) Preview(ctx context.Context, req PreviewRequest, lang platform
 		if err != nil {
 			return err
 		}
+		names := map[platform.ID]string{}
 		for i, l := range req.Lines {
-			line := pricing.Line{SKUID: l.SKUID, Quantity: l.Quantity}
+			line := pricing.Line{Quantity: l.Quantity}
 			var cat platform.ID
-			err := tx.QueryRowContext(ctx, `SELECT s.product_id, s.price, p.category_id FROM skus s JOIN products p ON p.id = s.product_id WHERE s.id = $1`,
-				l.SKUID).Scan(&line.ProductID, &line.UnitPrice, &cat)
+			var code, title string
+			err := tx.QueryRowContext(ctx, `SELECT s.id, s.product_id, s.price, p.category_id, s.code, p.title
+				FROM skus s JOIN products p ON p.id = s.product_id WHERE s.id = $1 OR ($1 = 0 AND s.code = $2)`,
+				l.SKUID, l.SKUCode).Scan(&line.SKUID, &line.ProductID, &line.UnitPrice, &cat, &code, &title)
 			if isNoRows(err) {
-				return platform.Invalid(fmt.Sprintf("lines[%d].sku_id", i), "promotion.unknown_sku", l.SKUID.String())
+				ref := l.SKUCode
+				if l.SKUID != 0 {
+					ref = l.SKUID.String()
+				}
+				return platform.Invalid(fmt.Sprintf("lines[%d].sku_id", i), "promotion.unknown_sku", ref)
 			}
 			if err != nil {
 				return err
 			}
 			line.CategoryPath = paths(cat)
+			names[line.SKUID] = code + " " + title
 			in.Lines = append(in.Lines, line)
 		}
 		if in.Rules, err = ActiveRules(ctx, tx, tx.Now); err != nil {
@@ -114,7 +124,7 @@ func (s *Service) Preview(ctx context.Context, req PreviewRequest, lang platform
 		if out.Priced, err = pricing.Price(in); err != nil {
 			return err
 		}
-		out.Receipt = Receipt(out.Priced, lang)
+		out.Receipt = Receipt(out.Priced, names, lang)
 		return nil
 	})
 	return out, err
@@ -122,11 +132,15 @@ func (s *Service) Preview(ctx context.Context, req PreviewRequest, lang platform
 
 // Receipt is the priced order in words, line by line: each line's list
 // total, member price and discounts, then the rejected coupons and the
-// totals.
-func Receipt(o *pricing.PricedOrder, lang platform.Lang) []string {
+// totals. names label the SKUs (their id when missing).
+func Receipt(o *pricing.PricedOrder, names map[platform.ID]string, lang platform.Lang) []string {
 	var out []string
 	for _, l := range o.Lines {
-		out = append(out, fmt.Sprintf("SKU %s × %d  %s", l.SKUID, l.Quantity, platform.FormatCNY(l.ListTotal)))
+		name, ok := names[l.SKUID]
+		if !ok {
+			name = "SKU " + l.SKUID.String()
+		}
+		out = append(out, fmt.Sprintf("%s × %d  %s", name, l.Quantity, platform.FormatCNY(l.ListTotal)))
 		if l.MemberNote != nil {
 			out = append(out, "  "+l.MemberNote.Text(lang)+"  −"+platform.FormatCNY(l.MemberAdjustment))
 		}
