@@ -1,7 +1,9 @@
 package checkout
 
 import (
+	"context"
 	"io/fs"
+	"time"
 
 	"github.com/riverqueue/river"
 
@@ -9,6 +11,9 @@ import (
 	"storeops/internal/jobs"
 	"storeops/internal/module"
 	"storeops/internal/payment"
+	"storeops/internal/platform"
+	"storeops/internal/pricing"
+	"storeops/internal/promotion"
 	"storeops/internal/store"
 	"storeops/internal/web"
 )
@@ -24,7 +29,7 @@ func Module(d *module.Deps) (*module.Module, error) {
 		// payment.Provider and take its place.
 		cfg.OnlineProvider = "sandbox"
 	}
-	svc := NewService(d.DB, cart.NewService(d.DB, cart.Rules{}), NoPromotions{}, func() *jobs.Queue { return d.Jobs }, cfg)
+	svc := NewService(d.DB, cart.NewService(d.DB, cart.Rules{}), StoredPromotions{}, func() *jobs.Queue { return d.Jobs }, cfg)
 	svc.registerHooks()
 	h := &handlers{svc: svc}
 	return &module.Module{
@@ -41,4 +46,24 @@ func Module(d *module.Deps) (*module.Module, error) {
 			r.Add(h.pageRoutes()...)
 		},
 	}, nil
+}
+
+// StoredPromotions are the shop's rules and coupons from the promotion
+// domain.
+type StoredPromotions struct{}
+
+func (StoredPromotions) ActiveRules(ctx context.Context, tx *store.Tx, at time.Time) ([]pricing.Rule, error) {
+	return promotion.ActiveRules(ctx, tx, at)
+}
+
+func (StoredPromotions) LoadCoupons(ctx context.Context, tx *store.Tx, codes []string, customerID platform.ID) ([]pricing.Coupon, error) {
+	return promotion.LoadCoupons(ctx, tx, codes, customerID)
+}
+
+func (StoredPromotions) Redeem(ctx context.Context, tx *store.Tx, orderID, customerID platform.ID, applied []pricing.CouponResult) error {
+	return promotion.Redeem(ctx, tx, orderID, customerID, applied)
+}
+
+func (StoredPromotions) ReleaseForOrder(ctx context.Context, tx *store.Tx, orderID platform.ID) error {
+	return promotion.ReleaseForOrder(ctx, tx, orderID)
 }

@@ -108,10 +108,7 @@ func (s *Service) Place(ctx context.Context, customerID platform.ID, key string,
 		if _, err := tx.ExecContext(ctx, `INSERT INTO checkout_requests (customer_id, idem_key, order_id, created_at) VALUES ($1, $2, $3, $4)`,
 			customerID, key, p.OrderID, tx.Now); err != nil {
 			if store.IsUniqueViolation(err) {
-				// The same key committed an order meanwhile (PostgreSQL
-				// runs concurrent requests side by side): this one rolls
-				// back and answers with that order.
-				return errKeyTaken
+				return errKeyTaken // rolled back; see below
 			}
 			return fmt.Errorf("checkout: record key: %w", err)
 		}
@@ -122,12 +119,19 @@ func (s *Service) Place(ctx context.Context, customerID platform.ID, key string,
 		}
 		return nil
 	})
-	if errors.Is(err, errKeyTaken) {
-		err = s.db.Read(ctx, func(tx *store.Tx) error {
+	if err != nil {
+		// A concurrent request with the same key may have committed the
+		// order while this one ran (PostgreSQL runs them side by side):
+		// then this one saw an empty cart, or lost the race for the key,
+		// and answers with that order instead.
+		var prior *Placed
+		if rerr := s.db.Read(ctx, func(tx *store.Tx) error {
 			var err error
-			p, err = replay(ctx, tx, customerID, key)
+			prior, err = replay(ctx, tx, customerID, key)
 			return err
-		})
+		}); rerr == nil && prior != nil {
+			return prior, nil
+		}
 	}
 	if err != nil {
 		return nil, err
