@@ -232,6 +232,14 @@ func TestConsole(t *testing.T) {
 			t.Fatalf("hours form: %d %s", status, trim(loc))
 		}
 		hoursPath := strings.TrimSuffix(loc, "?done=1")
+		status, loc = mkt.form(con+"/rules", url.Values{"name": {"去年双12"}, "kind": {"percent_off"}, "percent": {"12"},
+			"starts_at": {"2020-12-12T00:00"}, "ends_at": {"2020-12-13T00:00"}})
+		if status != http.StatusSeeOther {
+			t.Fatalf("past rule form: %d %s", status, trim(loc))
+		}
+		if status, loc := mkt.form(strings.TrimSuffix(loc, "?done=1")+"/status", url.Values{"status": {"active"}}); status != http.StatusSeeOther {
+			t.Errorf("activate past rule: %d %s", status, loc)
+		}
 
 		lines := url.Values{"lines": {skus[0].String() + ":2"}}.Encode()
 		run(t, []step{
@@ -246,6 +254,7 @@ func TestConsole(t *testing.T) {
 			{"preview page", analyst, "GET", con + "/preview", "", 200, `id="preview-form"`},
 			{"preview result", analyst, "GET", con + "/preview?" + lines, "", 200, `¥148.50`},
 			{"preview bad", analyst, "GET", con + "/preview?lines=x:y", "", 422, `id="form-error"`},
+			{"window over", analyst, "GET", con + "/rules?status=active", "", 200, `data-over="1"`},
 			{"rule hours", analyst, "GET", hoursPath, "", 200, `value="5, 6"`},
 			{"unknown rule page", analyst, "GET", con + "/rules/99", "", 404, ``},
 		})

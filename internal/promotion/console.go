@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"storeops/internal/audit"
 	"storeops/internal/platform"
@@ -60,6 +61,8 @@ func problem(r *http.Request, err error) (status int, msg string, fields []Field
 
 // RulesPageData is the rule list's view data.
 type RulesPageData struct {
+	// Now marks active rules whose window has passed as over.
+	Now     time.Time
 	Rules   []RuleRecord
 	Status  string
 	NextURL string
@@ -78,7 +81,7 @@ func (h *handlers) rulesPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	data := RulesPageData{Rules: page.Items, Status: r.URL.Query().Get("status")}
+	data := RulesPageData{Now: h.svc.db.Now(), Rules: page.Items, Status: r.URL.Query().Get("status")}
 	if page.NextCursor != "" {
 		data.NextURL = nextURL(consoleBase+"/rules", data.Status, page.NextCursor)
 	}
@@ -184,6 +187,7 @@ func (h *handlers) ruleStatus(w http.ResponseWriter, r *http.Request) error {
 
 // BatchesPageData is the batch list's view data.
 type BatchesPageData struct {
+	Now     time.Time
 	Batches []BatchRecord
 	Status  string
 	NextURL string
@@ -202,7 +206,7 @@ func (h *handlers) batchesPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	data := BatchesPageData{Batches: page.Items, Status: r.URL.Query().Get("status")}
+	data := BatchesPageData{Now: h.svc.db.Now(), Batches: page.Items, Status: r.URL.Query().Get("status")}
 	if page.NextCursor != "" {
 		data.NextURL = nextURL(consoleBase+"/batches", data.Status, page.NextCursor)
 	}

@@ -115,6 +115,7 @@ var messages = platform.Texts{
 	"promotion.field.with_rules":                {"一并试算的规则编号（草稿或已暂停）", "Also try rules (drafts or paused)"},
 	"promotion.field.shipping":                  {"运费", "Shipping fee"},
 
+	"promotion.window_over":          {"（已过活动时间）", "(its window has passed)"},
 	"promotion.hours":                {"每日时段", "Daily hours"},
 	"promotion.hours_hint":           {"留空为全天；可跨午夜（如 20:00 到 02:00）；星期 0 为周日", "Empty: all day; may cross midnight (20:00 to 02:00); weekday 0 is Sunday"},
 	"promotion.field.hours.from":     {"从", "From"},
