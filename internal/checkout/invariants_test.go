@@ -15,6 +15,8 @@ import (
 	"storeops/internal/inventory"
 	"storeops/internal/jobs"
 	"storeops/internal/platform"
+	"storeops/internal/pricing"
+	"storeops/internal/promotion"
 	"storeops/internal/store"
 	"storeops/internal/store/storetest"
 )
@@ -150,3 +152,50 @@ func TestSameKeyTwentyTimesOneOrder(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// A coupon limited to 50 uses, wanted by 120 buyers at once, is used
+// exactly 50 times: the others are refused (the limit reached, or the
+// price without the coupon no longer matching what they were shown).
+func TestCouponLimitUnderContention(t *testing.T) {
+	apptest.Each(t, apptest.Options{}, func(t *testing.T, a *app.App) {
+		ctx := context.Background()
+		sku := stocked(t, a.DB, 500)
+		promos := promotion.NewService(a.DB)
+		batch, err := promos.CreateBatch(ctx, audit.System, pricing.Batch{Name: "中秋立减", Kind: pricing.CouponAmount, Amount: 1000, Total: 50})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := promos.SetBatchStatus(ctx, audit.System, batch.ID, promotion.Active); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := promos.AddPublicCode(ctx, audit.System, batch.ID, promotion.PublicCode{Code: "MOON50"}); err != nil {
+			t.Fatal(err)
+		}
+		svc := checkout.NewService(a.DB, cart.NewService(a.DB, cart.Rules{}), checkout.StoredPromotions{}, func() *jobs.Queue { return a.Jobs },
+			checkout.Config{OnlineProvider: "sandbox"})
+		bs := buyers(t, a.DB, 120, sku, 2) // ¥118, free shipping, ¥108 with the coupon
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		got := map[string]int{}
+		for i, b := range bs {
+			wg.Go(func() {
+				_, err := svc.Place(ctx, b.Customer, fmt.Sprintf("moon-%d", i), checkout.PlaceInput{
+					Terms:         checkout.Terms{AddressID: b.Address, CouponCodes: []string{"moon50"}},
+					PaymentMethod: checkout.MethodOnline, ExpectedTotal: ptr(platform.Money(10800))})
+				mu.Lock()
+				got[string(platform.ErrorCode(err))]++
+				mu.Unlock()
+			})
+		}
+		wg.Wait()
+		if got[""] != 50 {
+			t.Errorf("outcomes: %v", got)
+		}
+		if n := storetest.Count(t, a.DB, `SELECT COUNT(*) FROM orders WHERE total = 10800`); n != 50 {
+			t.Errorf("%d discounted orders, want 50", n)
+		}
+		if n := storetest.Count(t, a.DB, `SELECT COUNT(*) FROM orders`); n != 50 {
+			t.Errorf("%d orders, want 50", n)
+		}
+	})
+}
