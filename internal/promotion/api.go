@@ -70,6 +70,12 @@ func (h *handlers) apiRoutes() []web.Route {
 					{Name: "shipping", Description: "shipping fee to assume, in yuan"},
 				},
 				Response: Preview{}}},
+		{Method: http.MethodPost, Path: "/api/v1/coupons/{code}/claim", Surface: web.API, Customer: true, Handler: h.apiClaim,
+			Doc: &web.OpenAPIOp{Tag: apiTag, Summary: "Claim a single-use code into the signed-in shopper's coupons", Status: http.StatusCreated,
+				Description: "404 for a code that does not exist, is taken, or whose batch is not running: the answer is the same for all.",
+				Response:    CodeRecord{}}},
+		{Method: http.MethodGet, Path: "/api/v1/customers/me/coupons", Surface: web.API, Customer: true, Handler: h.apiMyCoupons,
+			Doc: &web.OpenAPIOp{Tag: apiTag, Summary: "The signed-in shopper's unused coupons, newest first", Response: []MyCoupon{}}},
 		{Method: http.MethodGet, Path: "/api/v1/coupons/{code}", Surface: web.API, Handler: h.apiCheck,
 			Doc: &web.OpenAPIOp{Tag: apiTag, Summary: "Is this coupon code good, and what does it give",
 				Description: "For the signed-in shopper when there is one. 404 for any code that does not exist.", Response: CouponCheck{}}},
@@ -321,16 +327,36 @@ func (h *handlers) apiPreview(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handlers) apiCheck(w http.ResponseWriter, r *http.Request) error {
-	var customer platform.ID
-	if p := web.PrincipalFrom(r.Context()); p != nil {
-		customer = p.CustomerID
-	}
-	out, err := h.svc.Check(r.Context(), r.PathValue("code"), customer, web.LangOf(r))
+	out, err := h.svc.Check(r.Context(), r.PathValue("code"), customerOf(r), web.LangOf(r))
 	if err != nil {
 		return err
 	}
 	// The answer depends on the shopper and the moment; a short private
 	// cache lets a page that re-checks the same code skip the server.
 	w.Header().Set("Cache-Control", "private, max-age=30")
+	return web.WriteJSON(w, http.StatusOK, out)
+}
+
+// customerOf is the signed-in shopper of a Customer route.
+func customerOf(r *http.Request) platform.ID {
+	if p := web.PrincipalFrom(r.Context()); p != nil {
+		return p.CustomerID
+	}
+	return 0
+}
+
+func (h *handlers) apiClaim(w http.ResponseWriter, r *http.Request) error {
+	out, err := h.svc.Claim(r.Context(), audit.ActorFrom(r), r.PathValue("code"), customerOf(r))
+	if err != nil {
+		return err
+	}
+	return web.WriteJSON(w, http.StatusCreated, out)
+}
+
+func (h *handlers) apiMyCoupons(w http.ResponseWriter, r *http.Request) error {
+	out, err := h.svc.MyCoupons(r.Context(), customerOf(r))
+	if err != nil {
+		return err
+	}
 	return web.WriteJSON(w, http.StatusOK, out)
 }

@@ -3,6 +3,7 @@ package promotion
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -78,3 +79,5 @@ func pageArgs(p platform.PageRequest) (before int64, limit int) {
 func (s *Service) write(ctx context.Context, fn func(tx *store.Tx) error) error {
 	return s.db.Write(ctx, fn)
 }
+
+func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }
