@@ -117,6 +117,11 @@ func TestAPI(t *testing.T) {
 		}
 		batch := idOf(t, body)
 
+		status, body = mkt.do("POST", api+"/rules", `{"name":"草稿9折","kind":"percent_off","percent":10}`)
+		if status != 201 {
+			t.Fatalf("create draft: %d %s", status, trim(body))
+		}
+		draft := idOf(t, body)
 		// A batch limited per customer needs a signed-in shopper.
 		status, body = mkt.do("POST", api+"/batches", `{"name":"每人一张","kind":"free_shipping","per_customer":1,"scope":{}}`)
 		if status != 201 {
@@ -158,6 +163,9 @@ func TestAPI(t *testing.T) {
 			{"check unknown", shopper, "GET", "/api/v1/coupons/NOPE-NOPE", "", 404, `"code":"not_found"`},
 			{"preview", analyst, "GET", api + "/preview?lines=" + sku + ":2&coupon_codes=WOOL10", "", 200, `"payable":34000`},
 			{"preview explains", analyst, "GET", api + "/preview?lines=" + sku + ":2", "", 200, `满300减50`},
+			{"preview without the draft", analyst, "GET", api + "/preview?lines=" + sku + ":1", "", 200, `"payable":20000`},
+			{"preview with the draft", analyst, "GET", api + "/preview?lines=" + sku + ":1&with_rules=" + draft, "", 200, `"payable":18000`},
+			{"preview unknown rule", analyst, "GET", api + "/preview?lines=" + sku + ":1&with_rules=42", "", 422, `"field":"with_rules"`},
 			{"preview by code", analyst, "GET", api + "/preview?lines=SKU-" + sku + ":2", "", 200, `羊毛衫`},
 			{"preview unknown code", analyst, "GET", api + "/preview?lines=SKU-NOPE:2", "", 422, `"field":"lines[0].sku_id"`},
 			{"preview unknown sku", analyst, "GET", api + "/preview?lines=42:1", "", 422, `"field":"lines[0].sku_id"`},
@@ -169,8 +177,8 @@ func TestAPI(t *testing.T) {
 			{"void", mkt, "POST", api + "/codes/WOOL10/void", "", 204, ``},
 			{"check void", shopper, "GET", "/api/v1/coupons/WOOL10", "", 200, `"reason":"unavailable"`},
 		})
-		if n := countRows(t, a.DB, `SELECT COUNT(*) FROM audit_log WHERE action LIKE 'promotion.%' AND actor_name = 'marketing'`); n != 10 {
-			t.Errorf("%d audited promotion changes by marketing, want 7", n)
+		if n := countRows(t, a.DB, `SELECT COUNT(*) FROM audit_log WHERE action LIKE 'promotion.%' AND actor_name = 'marketing'`); n != 11 {
+			t.Errorf("%d audited promotion changes by marketing, want 11", n)
 		}
 	})
 }

@@ -110,8 +110,11 @@ func (s *Service) Preview(ctx context.Context, req PreviewRequest, lang platform
 		}
 		for _, id := range req.WithRules {
 			r, err := getRule(ctx, tx, id)
-			if err != nil {
+			if platform.ErrorCode(err) == platform.CodeNotFound {
 				return platform.Invalid("with_rules", "promotion.unknown_rule", id.String())
+			}
+			if err != nil {
+				return err
 			}
 			if !r.Live(tx.Now) {
 				r.Rule.StartsAt, r.Rule.EndsAt = time.Time{}, time.Time{}
