@@ -13,6 +13,7 @@ import (
 	"storeops/internal/analytics"
 	"storeops/internal/cart"
 	"storeops/internal/inventory"
+	"storeops/internal/jobs"
 	"storeops/internal/order"
 	"storeops/internal/outbox"
 	"storeops/internal/platform"
@@ -101,7 +102,7 @@ func (s *Service) Place(ctx context.Context, customerID platform.ID, key string,
 		if err := quote.Priced.CheckQuote(*in.ExpectedTotal); err != nil {
 			return err
 		}
-		p, err = s.create(ctx, tx, customerID, in, quote)
+		p, err = s.create(ctx, tx, customerID, in, quote, q)
 		if err != nil {
 			return err
 		}
@@ -111,11 +112,6 @@ func (s *Service) Place(ctx context.Context, customerID platform.ID, key string,
 				return errKeyTaken // rolled back; see below
 			}
 			return fmt.Errorf("checkout: record key: %w", err)
-		}
-		if !p.PayBy.IsZero() {
-			if _, err := q.InsertTx(ctx, tx, CancelUnpaidArgs{OrderID: p.OrderID}, &river.InsertOpts{ScheduledAt: p.PayBy}); err != nil {
-				return fmt.Errorf("checkout: schedule cancellation: %w", err)
-			}
 		}
 		return nil
 	})
@@ -160,8 +156,9 @@ func replay(ctx context.Context, tx *store.Tx, customerID platform.ID, key strin
 }
 
 // create writes the order, its lines, its first status step, the stock
-// reservation, the coupon redemptions and a pending payment.
-func (s *Service) create(ctx context.Context, tx *store.Tx, customerID platform.ID, in PlaceInput, q *Quote) (*Placed, error) {
+// reservation, the coupon redemptions and a pending payment, removes the
+// lines from the cart and schedules the order's cancellation on queue.
+func (s *Service) create(ctx context.Context, tx *store.Tx, customerID platform.ID, in PlaceInput, q *Quote, queue *jobs.Queue) (*Placed, error) {
 	t := q.Priced.Totals
 	id := tx.NewID()
 	stock := make([]inventory.Line, 0, len(q.Lines))
@@ -198,6 +195,29 @@ func (s *Service) create(ctx context.Context, tx *store.Tx, customerID platform.
 	if err := s.promos.Redeem(ctx, tx, id, customerID, applied); err != nil {
 		return nil, err
 	}
+	// Then everything that needs neither the order row nor its number,
+	// so that little but the order's own rows and the commit are left
+	// once the counter is locked (on PostgreSQL every checkout queues on
+	// that one row).
+	skus := make([]platform.ID, 0, len(q.Lines))
+	for _, l := range q.Lines {
+		skus = append(skus, l.SKUID)
+	}
+	if err := cart.Bought(ctx, tx, q.cartID, skus); err != nil {
+		return nil, err
+	}
+	if err := analytics.MarkDirty(ctx, tx, customerID, tx.Now); err != nil {
+		return nil, err
+	}
+	if !p.PayBy.IsZero() {
+		if _, err := queue.InsertTx(ctx, tx, CancelUnpaidArgs{OrderID: id}, &river.InsertOpts{ScheduledAt: p.PayBy}); err != nil {
+			return nil, fmt.Errorf("checkout: schedule cancellation: %w", err)
+		}
+	}
+	channel, session, err := attribution(ctx, tx, in.SessionID)
+	if err != nil {
+		return nil, err
+	}
 	no, err := order.NewOrderNo(ctx, tx, tx.Now)
 	if err != nil {
 		return nil, err
@@ -209,10 +229,6 @@ func (s *Service) create(ctx context.Context, tx *store.Tx, customerID platform.
 		cost += l.Cost * platform.Money(l.Quantity)
 		count += l.Quantity
 	}
-	channel, session, err := attribution(ctx, tx, in.SessionID)
-	if err != nil {
-		return nil, err
-	}
 	discount := t.MemberAdjustment + t.Discount + t.Points
 	shipping := t.Shipping - t.ShippingDiscount
 	if _, err := tx.ExecContext(ctx, `INSERT INTO orders (id, order_no, customer_id, status, channel, session_id,
@@ -223,7 +239,6 @@ func (s *Service) create(ctx context.Context, tx *store.Tx, customerID platform.
 		q.Address.ProvinceCode, q.Address.Province, q.Address.City, tx.Now); err != nil {
 		return nil, fmt.Errorf("checkout: order: %w", err)
 	}
-	skus := make([]platform.ID, 0, len(q.Lines))
 	for i, l := range q.Lines {
 		pl := q.Priced.Lines[i]
 		if pl.SKUID != l.SKUID {
@@ -236,7 +251,6 @@ func (s *Service) create(ctx context.Context, tx *store.Tx, customerID platform.
 			pl.ListTotal-pl.Total, pl.Total, l.Cost); err != nil {
 			return nil, fmt.Errorf("checkout: order line: %w", err)
 		}
-		skus = append(skus, l.SKUID)
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO order_transitions (id, order_id, from_status, to_status, actor, actor_id, actor_name, reason, at)
 		VALUES ($1, $2, '', $3, $4, $5, '', $6, $7)`, tx.NewID(), id, string(order.PendingPayment), string(order.ActorCustomer), customerID,
@@ -253,12 +267,6 @@ func (s *Service) create(ctx context.Context, tx *store.Tx, customerID platform.
 			return nil, err
 		}
 		p.Status = order.Allocated
-	}
-	if err := cart.Bought(ctx, tx, q.cartID, skus); err != nil {
-		return nil, err
-	}
-	if err := analytics.MarkDirty(ctx, tx, customerID, tx.Now); err != nil {
-		return nil, err
 	}
 	payload, err := json.Marshal(p)
 	if err != nil {
