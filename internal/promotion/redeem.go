@@ -177,8 +177,11 @@ func redeemOne(ctx context.Context, tx *store.Tx, orderID, customerID platform.I
 		if owner != nil && platform.ID(*owner) != customerID {
 			return platform.Errorf(CodeCouponSpent, "promotion.code_spent", code)
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE coupon_codes SET status = 'redeemed', redeemed_at = $2 WHERE id = $1 AND status IN ('issued', 'claimed')`,
-			a.CouponID, tx.Now)
+		// The owner is checked again in the update: a claim committed
+		// since the read above must win over this redemption.
+		res, err := tx.ExecContext(ctx, `UPDATE coupon_codes SET status = 'redeemed', redeemed_at = $2
+			WHERE id = $1 AND status IN ('issued', 'claimed') AND (owner_id IS NULL OR owner_id = $3)`,
+			a.CouponID, tx.Now, customerID)
 		if err != nil {
 			return fmt.Errorf("promotion: redeem: code: %w", err)
 		}
