@@ -9,6 +9,7 @@ import (
 	"storeops/internal/customer"
 	"storeops/internal/demo"
 	"storeops/internal/inventory"
+	"storeops/internal/invoice"
 	"storeops/internal/module"
 	"storeops/internal/ops"
 	"storeops/internal/order"
@@ -37,6 +38,7 @@ var factories = []func(*module.Deps) (*module.Module, error){
 	cart.Module,
 	promotion.Module,
 	checkout.Module,
+	invoice.Module,
 	audit.Module,
 	staff.Module,
 	analytics.Module,
