@@ -43,11 +43,8 @@ func (h *handlers) owner(w http.ResponseWriter, r *http.Request, create bool) (O
 		token = c.Value
 	}
 	if p := web.PrincipalFrom(r.Context()); p != nil && p.CustomerID != 0 {
-		if token != "" {
-			if err := h.svc.Merge(r.Context(), p.CustomerID, token); err != nil {
-				return Owner{}, err
-			}
-			h.setCookie(w, "", -1)
+		if err := h.svc.AdoptGuestCart(w, r); err != nil {
+			return Owner{}, err
 		}
 		return Owner{CustomerID: p.CustomerID}, nil
 	}
@@ -63,8 +60,31 @@ func (h *handlers) owner(w http.ResponseWriter, r *http.Request, create bool) (O
 }
 
 func (h *handlers) setCookie(w http.ResponseWriter, value string, maxAge int) {
+	setGuestCookie(w, value, maxAge, h.secure)
+}
+
+func setGuestCookie(w http.ResponseWriter, value string, maxAge int, secure bool) {
 	http.SetCookie(w, &http.Cookie{Name: GuestCookie, Value: value, Path: "/", MaxAge: maxAge,
-		HttpOnly: true, Secure: h.secure, SameSite: http.SameSiteLaxMode})
+		HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode})
+}
+
+// AdoptGuestCart merges the guest cart a signed-in shopper's browser
+// still carries into their own cart and clears its cookie; for anyone
+// else it does nothing. Every page that reads the customer's cart (the
+// cart, checkout) calls it first, whichever way they signed in.
+func (s *Service) AdoptGuestCart(w http.ResponseWriter, r *http.Request) error {
+	p := web.PrincipalFrom(r.Context())
+	c, err := r.Cookie(GuestCookie)
+	if p == nil || p.CustomerID == 0 || err != nil {
+		return nil
+	}
+	if validToken(c.Value) {
+		if err := s.Merge(r.Context(), p.CustomerID, c.Value); err != nil {
+			return err
+		}
+	}
+	setGuestCookie(w, "", -1, r.TLS != nil)
+	return nil
 }
 
 // validToken accepts only what owner makes: 43 base64url characters.

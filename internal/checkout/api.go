@@ -40,6 +40,9 @@ func (h *handlers) apiRoutes() []web.Route {
 }
 
 func (h *handlers) apiQuote(w http.ResponseWriter, r *http.Request) error {
+	if err := h.svc.carts.AdoptGuestCart(w, r); err != nil {
+		return err
+	}
 	var t Terms
 	if err := web.DecodeJSON(r, &t); err != nil {
 		return err
@@ -53,6 +56,9 @@ func (h *handlers) apiQuote(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handlers) apiPlace(w http.ResponseWriter, r *http.Request) error {
+	if err := h.svc.carts.AdoptGuestCart(w, r); err != nil {
+		return err
+	}
 	key := r.Header.Get(idempotency.HeaderKey)
 	if key == "" {
 		return platform.E(CodeKeyRequired)

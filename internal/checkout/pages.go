@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"storeops/internal/platform"
+	"storeops/internal/region"
 	"storeops/internal/store"
 	"storeops/internal/traffic"
 	"storeops/internal/web"
@@ -36,6 +37,8 @@ func signedIn(w http.ResponseWriter, r *http.Request) (platform.ID, bool) {
 // CheckoutPage is the checkout page's data.
 type CheckoutPage struct {
 	Addresses []Address
+	// Provinces feed the new-address form's first picker.
+	Provinces []region.Division
 	Terms     Terms
 	Quote     *Quote
 	Method    string
@@ -58,6 +61,9 @@ type DiscountLine struct {
 }
 
 func (h *handlers) checkoutPage(w http.ResponseWriter, r *http.Request) error {
+	if err := h.svc.carts.AdoptGuestCart(w, r); err != nil {
+		return err
+	}
 	customerID, ok := signedIn(w, r)
 	if !ok {
 		return nil
@@ -85,6 +91,7 @@ func (h *handlers) renderCheckout(w http.ResponseWriter, r *http.Request, custom
 		return err
 	}
 	data.Addresses = addrs
+	data.Provinces = region.Provinces()
 	if data.Terms.AddressID == 0 {
 		data.Terms.AddressID = def
 	}
@@ -123,6 +130,9 @@ func (h *handlers) renderCheckout(w http.ResponseWriter, r *http.Request, custom
 }
 
 func (h *handlers) checkoutForm(w http.ResponseWriter, r *http.Request) error {
+	if err := h.svc.carts.AdoptGuestCart(w, r); err != nil {
+		return err
+	}
 	customerID, ok := signedIn(w, r)
 	if !ok {
 		return nil

@@ -18,6 +18,7 @@ func (h *handlers) pageRoutes() []web.Route {
 		{Method: http.MethodGet, Path: "/signup", Surface: web.Shop, Handler: h.signUpPage},
 		{Method: http.MethodPost, Path: "/signup", Surface: web.Shop, Handler: h.signUpForm},
 		{Method: http.MethodPost, Path: "/signout", Surface: web.Shop, Handler: h.signOutForm},
+		{Method: http.MethodPost, Path: "/addresses", Surface: web.Shop, Handler: h.addressForm},
 	}
 }
 

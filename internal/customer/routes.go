@@ -16,6 +16,10 @@ func (h *handlers) routes() []web.Route {
 		{Name: "limit", Description: "page size, 1–200, default 20"},
 	}
 	return []web.Route{
+		{Method: http.MethodGet, Path: "/api/v1/regions", Surface: web.API, Handler: h.regions,
+			Doc: &web.OpenAPIOp{Tag: tag, Summary: "Provinces, or the cities or districts under a code, for address pickers",
+				Query:    []web.QueryParam{{Name: "parent", Description: "six-digit province or city code; empty lists the provinces"}},
+				Response: []RegionOption{}}},
 		{Method: http.MethodPost, Path: "/api/v1/customers/signup", Surface: web.API, Handler: h.signUp,
 			Doc: &web.OpenAPIOp{Tag: tag, Summary: "Create a customer account and sign in",
 				Description: "Email or mobile (or both) with a password. Sets the storeops_shop session cookie.",

@@ -43,6 +43,9 @@ type node struct {
 
 type tables struct {
 	provinces, cities, districts map[string]Division
+	// children lists each province's cities and each city's districts,
+	// in code order.
+	children map[string][]Division
 }
 
 var load = sync.OnceValue(func() *tables {
@@ -50,16 +53,18 @@ var load = sync.OnceValue(func() *tables {
 	if err := json.Unmarshal(pcaJSON, &root); err != nil {
 		panic("region: embedded pca-code.json: " + err.Error())
 	}
-	t := &tables{provinces: map[string]Division{}, cities: map[string]Division{}, districts: map[string]Division{}}
+	t := &tables{provinces: map[string]Division{}, cities: map[string]Division{}, districts: map[string]Division{}, children: map[string][]Division{}}
 	for _, p := range root {
 		pc := full(p.Code)
 		t.provinces[pc] = Division{Code: pc, Name: p.Name}
 		for _, c := range p.Children {
 			cc := full(c.Code)
 			t.cities[cc] = Division{Code: cc, Name: c.Name, Parent: pc}
+			t.children[pc] = append(t.children[pc], t.cities[cc])
 			for _, d := range c.Children {
 				dc := full(d.Code)
 				t.districts[dc] = Division{Code: dc, Name: d.Name, Parent: cc}
+				t.children[cc] = append(t.children[cc], t.districts[dc])
 			}
 		}
 	}
@@ -94,6 +99,12 @@ func Provinces() []Division {
 	}
 	slices.SortFunc(out, func(a, b Division) int { return strings.Compare(a.Code, b.Code) })
 	return out
+}
+
+// Children lists the cities of a province or the districts of a city
+// (six-digit codes), in code order; nil for anything else.
+func Children(code string) []Division {
+	return slices.Clone(load().children[code])
 }
 
 // City returns the city of code ("1101" or "110100").

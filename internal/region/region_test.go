@@ -34,3 +34,28 @@ func TestLookup(t *testing.T) {
 		t.Errorf("%d provinces, want 31", n)
 	}
 }
+
+func TestChildren(t *testing.T) {
+	cities := Children("440000")
+	if len(cities) < 20 || cities[0].Parent != "440000" {
+		t.Fatalf("广东's cities: %d %+v", len(cities), cities[:1])
+	}
+	found := false
+	for _, c := range cities {
+		if c.Name == "深圳市" {
+			found = true
+			if ds := Children(c.Code); len(ds) < 5 || ds[0].Parent != c.Code {
+				t.Errorf("深圳's districts: %+v", ds)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("深圳市 is not among 广东's cities")
+	}
+	if Children("110101") != nil || Children("nope") != nil {
+		t.Errorf("a district or nonsense has children")
+	}
+	if len(Provinces()) != 31 {
+		t.Errorf("%d provinces, want the 31 of the mainland", len(Provinces()))
+	}
+}
