@@ -49,7 +49,7 @@ func TestRequestUpdateIssue(t *testing.T) {
 
 		for _, c := range []struct {
 			name, body, lang string
-			fields          map[string]string
+			fields           map[string]string
 		}{
 			{"company without tax number", `{"title_type":"company","title":"某某有限公司"}`, "zh-CN",
 				map[string]string{"tax_no": "企业抬头须填写税号"}},
