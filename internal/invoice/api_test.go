@@ -123,6 +123,9 @@ func TestRequestUpdateIssue(t *testing.T) {
 		if n := count(t, a, `SELECT COUNT(*) FROM audit_log WHERE action = 'invoice.issue' AND entity_id = $1 AND actor_id = 42`, v.ID); n != 1 {
 			t.Errorf("%d audit entries for the issue", n)
 		}
+		if n := count(t, a, `SELECT COUNT(*) FROM outbox_events WHERE topic = 'invoice.issued' AND key = $1`, v.ID.String()); n != 1 {
+			t.Errorf("%d issued events", n)
+		}
 		res, body = buyer.c.JSON("GET", invoicePath(paid), "")
 		if got := apptest.Decode[invoice.Invoice](t, body); got.Status != invoice.Issued || got.InvoiceNo != "044031900111-00000001" || got.IssuedAt == nil {
 			t.Errorf("after issue: %s", body)

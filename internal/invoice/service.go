@@ -3,11 +3,13 @@ package invoice
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 
 	"storeops/internal/audit"
 	"storeops/internal/order"
+	"storeops/internal/outbox"
 	"storeops/internal/platform"
 	"storeops/internal/store"
 )
@@ -65,6 +67,25 @@ func ownOrder(ctx context.Context, q store.Querier, customerID, orderID platform
 	return st, platform.Money(total - refunded), nil
 }
 
+// lockOrder keeps the order from changing status until the request is
+// committed, so a cancellation either comes first (and the request sees
+// it) or waits and then cancels the new request in its hook. SQLite's
+// write transactions are serial already.
+func lockOrder(ctx context.Context, tx *store.Tx, orderID platform.ID) error {
+	if tx.Dialect != store.Postgres {
+		return nil
+	}
+	var id platform.ID
+	err := tx.QueryRowContext(ctx, `SELECT id FROM orders WHERE id = $1 FOR SHARE`, orderID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return platform.NotFound("order")
+	}
+	if err != nil {
+		return fmt.Errorf("invoice: lock order %d: %w", orderID, err)
+	}
+	return nil
+}
+
 // eligible reports whether an order in st may get an invoice: paid or
 // later, not cancelled.
 func eligible(st order.Status) bool {
@@ -106,6 +127,9 @@ func (s *Service) Request(ctx context.Context, customerID, orderID platform.ID, 
 	}
 	var id platform.ID
 	err := s.db.Write(ctx, func(tx *store.Tx) error {
+		if err := lockOrder(ctx, tx, orderID); err != nil {
+			return err
+		}
 		st, amount, err := ownOrder(ctx, tx, customerID, orderID)
 		if err != nil {
 			return err
@@ -225,7 +249,10 @@ func (s *Service) Issue(ctx context.Context, by audit.Actor, id platform.ID, in 
 		if out, err = byID(ctx, tx, id); err != nil {
 			return err
 		}
-		return audit.Change(ctx, tx, by, "invoice.issue", "invoice_request", id, before, out)
+		if err := audit.Change(ctx, tx, by, "invoice.issue", "invoice_request", id, before, out); err != nil {
+			return err
+		}
+		return publish(ctx, tx, TopicIssued, out)
 	})
 	return out, err
 }
@@ -257,9 +284,28 @@ func (s *Service) Reject(ctx context.Context, by audit.Actor, id platform.ID, re
 		if out, err = byID(ctx, tx, id); err != nil {
 			return err
 		}
-		return audit.Change(ctx, tx, by, "invoice.reject", "invoice_request", id, before, out)
+		if err := audit.Change(ctx, tx, by, "invoice.reject", "invoice_request", id, before, out); err != nil {
+			return err
+		}
+		return publish(ctx, tx, TopicRejected, out)
 	})
 	return out, err
+}
+
+// The outbox topics of staff decisions, with the request as payload, so
+// a notifier can tell the shopper (by the e-invoice email or a message)
+// without the console waiting for it.
+const (
+	TopicIssued   = "invoice.issued"
+	TopicRejected = "invoice.rejected"
+)
+
+func publish(ctx context.Context, tx *store.Tx, topic string, v Invoice) error {
+	payload, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("invoice: event of %d: %w", v.ID, err)
+	}
+	return outbox.Publish(ctx, tx, outbox.Event{Topic: topic, Key: v.ID.String(), Payload: payload})
 }
 
 // cancelWithOrder is the order hook: when an order is cancelled, its
