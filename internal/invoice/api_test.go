@@ -73,6 +73,12 @@ func TestRequestUpdateIssue(t *testing.T) {
 		apptest.Problem(t, res, body, http.StatusConflict, invoice.CodeOrderNotEligible)
 		res, body = buyer.c.JSON("POST", invoicePath(cancelled), companyBody, "Idempotency-Key", "cancelled")
 		apptest.Problem(t, res, body, http.StatusConflict, invoice.CodeOrderNotEligible)
+		refunded, _ := seedOrder(t, a.DB, buyer.id, order.Completed)
+		if _, err := a.DB.W.Exec(`UPDATE orders SET refunded_total = total WHERE id = $1`, refunded); err != nil {
+			t.Fatal(err)
+		}
+		res, body = buyer.c.JSON("POST", invoicePath(refunded), companyBody, "Idempotency-Key", "refunded")
+		apptest.Problem(t, res, body, http.StatusConflict, invoice.CodeOrderNotEligible)
 		res, body = other.c.JSON("POST", invoicePath(paid), companyBody, "Idempotency-Key", "theirs")
 		apptest.Problem(t, res, body, http.StatusNotFound, platform.CodeNotFound)
 		res, body = buyer.c.JSON("GET", invoicePath(paid), "")

@@ -52,6 +52,7 @@ func Module(d *module.Deps) (*module.Module, error) {
 		Menu:        []web.MenuItem{{Section: "nav.finance", Label: "invoice.nav", Path: "/console/invoices", Perm: PermView, Order: 440}},
 		Templates:   tpl,
 		Routes:      func(r *web.Router, rd *web.Renderer) { h.rd = rd; r.Add(h.routes()...) },
+		Demo:        []module.DemoStep{DemoStep()},
 	}, nil
 }
 
@@ -68,7 +69,7 @@ func (h *handlers) routes() []web.Route {
 	return []web.Route{
 		{Method: http.MethodPost, Path: path, Surface: web.API, Customer: true, Handler: h.apiRequest,
 			Doc: &web.OpenAPIOp{Tag: tag, Summary: "Request an invoice (发票) on one of the signed-in customer's paid orders",
-				Description: "title_type is personal or company; a company needs its 18-character unified social credit code as tax_no. The amount is the order's total minus refunds. 409 invoice_order_not_eligible before payment or after cancellation, 409 invoice_exists when a request is open or issued.",
+				Description: "title_type is personal or company; a company needs its 18-character unified social credit code as tax_no. The amount is the order's total minus refunds. 409 invoice_order_not_eligible before payment, after cancellation or a full refund, 409 invoice_exists when a request is open or issued.",
 				Request:     Input{}, Response: Invoice{}, Status: http.StatusCreated, Idempotent: true}},
 		{Method: http.MethodGet, Path: path, Surface: web.API, Customer: true, Handler: h.apiGet,
 			Doc: &web.OpenAPIOp{Tag: tag, Summary: "The newest invoice request on one of the signed-in customer's orders", Response: Invoice{}}},

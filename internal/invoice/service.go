@@ -119,7 +119,8 @@ func byID(ctx context.Context, q store.Querier, id platform.ID) (Invoice, error)
 // Request records the customer's request for an invoice on their order.
 //
 // Errors: CodeInvalid (422, field errors), CodeNotFound (someone else's
-// or no such order), CodeOrderNotEligible (409, unpaid or cancelled),
+// or no such order), CodeOrderNotEligible (409, unpaid, cancelled or
+// refunded in full),
 // CodeExists (409, a request is open or issued), or a database error.
 func (s *Service) Request(ctx context.Context, customerID, orderID platform.ID, in Input) (Invoice, error) {
 	if err := in.Validate(); err != nil {
@@ -134,7 +135,7 @@ func (s *Service) Request(ctx context.Context, customerID, orderID platform.ID, 
 		if err != nil {
 			return err
 		}
-		if !eligible(st) {
+		if !eligible(st) || amount <= 0 {
 			return platform.E(CodeOrderNotEligible)
 		}
 		id = tx.NewID()
