@@ -99,9 +99,12 @@ func (h *handlers) shopper(w http.ResponseWriter, r *http.Request) (customerID, 
 // shopData reads the order and its newest request for the page.
 func (h *handlers) shopData(ctx context.Context, customerID, orderID platform.ID) (ShopPage, error) {
 	data := ShopPage{OrderID: orderID, TitleTypes: TitleTypes, Form: Input{TitleType: Personal}}
-	var st order.Status
-	if err := h.db.R.QueryRowContext(ctx, `SELECT order_no, status FROM orders WHERE id = $1 AND customer_id = $2`, orderID, customerID).
-		Scan(&data.OrderNo, &st); errors.Is(err, sql.ErrNoRows) {
+	var (
+		st      order.Status
+		payable int64
+	)
+	if err := h.db.R.QueryRowContext(ctx, `SELECT order_no, status, total - refunded_total FROM orders WHERE id = $1 AND customer_id = $2`, orderID, customerID).
+		Scan(&data.OrderNo, &st, &payable); errors.Is(err, sql.ErrNoRows) {
 		return data, platform.NotFound("order")
 	} else if err != nil {
 		return data, fmt.Errorf("invoice: read order %d: %w", orderID, err)
@@ -114,7 +117,7 @@ func (h *handlers) shopData(ctx context.Context, customerID, orderID platform.ID
 		return data, err
 	}
 	open := data.Invoice != nil && (data.Invoice.Status == Requested || data.Invoice.Status == Issued)
-	data.CanRequest = !open && eligible(st)
+	data.CanRequest = !open && eligible(st) && payable > 0
 	data.CanUpdate = data.Invoice != nil && data.Invoice.Status == Requested
 	return data, nil
 }
