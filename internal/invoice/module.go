@@ -84,5 +84,15 @@ func (h *handlers) routes() []web.Route {
 		{Method: http.MethodGet, Path: "/console/invoices", Surface: web.Console, Perm: PermView, Handler: h.listPage},
 		{Method: http.MethodPost, Path: "/console/invoices/{id}/issue", Surface: web.Console, Perm: PermIssue, Handler: h.issueForm},
 		{Method: http.MethodPost, Path: "/console/invoices/{id}/reject", Surface: web.Console, Perm: PermIssue, Handler: h.rejectForm},
+
+		{Method: http.MethodGet, Path: "/api/v1/admin/invoices", Surface: web.AdminAPI, Perm: PermView, Handler: h.adminList,
+			Doc: &web.OpenAPIOp{Tag: tag, Summary: "List invoice requests, newest first", Query: adminQuery, Response: platform.Page[Invoice]{}}},
+		{Method: http.MethodPost, Path: "/api/v1/admin/invoices/{id}/issue", Surface: web.AdminAPI, Perm: PermIssue, Handler: h.adminIssue,
+			Doc: &web.OpenAPIOp{Tag: tag, Summary: "Record the number of the invoice made for a waiting request",
+				Description: "409 invoice_not_pending once it was handled, 409 invoice_number_taken when another request has that number.",
+				Request:     IssueInput{}, Response: Invoice{}}},
+		{Method: http.MethodPost, Path: "/api/v1/admin/invoices/{id}/reject", Surface: web.AdminAPI, Perm: PermIssue, Handler: h.adminReject,
+			Doc: &web.OpenAPIOp{Tag: tag, Summary: "Reject a waiting request with a reason the shopper reads",
+				Description: "409 invoice_not_pending once it was handled.", Request: RejectInput{}, Response: Invoice{}}},
 	}
 }
