@@ -120,8 +120,8 @@ func byID(ctx context.Context, q store.Querier, id platform.ID) (Invoice, error)
 //
 // Errors: CodeInvalid (422, field errors), CodeNotFound (someone else's
 // or no such order), CodeOrderNotEligible (409, unpaid, cancelled or
-// refunded in full),
-// CodeExists (409, a request is open or issued), or a database error.
+// refunded in full), CodeExists (409, a request is open or issued), or a
+// database error.
 func (s *Service) Request(ctx context.Context, customerID, orderID platform.ID, in Input) (Invoice, error) {
 	if err := in.Validate(); err != nil {
 		return Invoice{}, err
