@@ -1,0 +1,128 @@
+package main
+
+import (
+	"context"
+	mrand "math/rand/v2"
+	"testing"
+	"time"
+
+	"storeops/internal/app/apptest"
+	"storeops/internal/platform"
+	"storeops/internal/store"
+	"storeops/internal/store/storetest"
+)
+
+// The crash test of checkout: a real `storeops serve` process is killed
+// with SIGKILL in the middle of a checkout load, then restarted on the
+// same database. Every order a buyer was told about (201) must be there
+// with its lines, reservation and pending payment; a request whose answer
+// was lost, retried with its Idempotency-Key, must give that one order or
+// a clean refusal, never a second; the stock ledger must still explain
+// on-hand, and reserved stock must be exactly the pending orders' holds.
+//
+// It lives beside the command because what it tests is the process: the
+// binary, its start-up after a crash (migrations, node lease, job queue)
+// and what the database kept, not a function of one domain.
+func TestCheckoutSurvivesSIGKILL(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and runs a checkout load")
+	}
+	bin := buildBinary(t, t.TempDir())
+	for _, d := range storetest.Kinds(t) {
+		t.Run(string(d), func(t *testing.T) { crashCheckout(t, bin, d) })
+	}
+}
+
+// Modest counts: the whole test stays within seconds per database on two
+// cores, and the stock (about 170 units) outlasts the kill.
+const (
+	crashBuyers  = 240
+	crashWorkers = 16
+)
+
+func crashCheckout(t *testing.T, bin string, d store.Dialect) {
+	seed := uint64(time.Now().UnixNano())
+	t.Logf("seed %d", seed)
+	rng := mrand.New(mrand.NewPCG(seed, seed>>7))
+	db := apptest.Open(t, d, apptest.Options{})
+	shop := prepareShop(t, db, rng, crashBuyers+1)
+	late := shop.Buyers[crashBuyers] // checks out after the restart
+	shop.Buyers = shop.Buyers[:crashBuyers]
+	spec := "sqlite:" + db.Path
+	if d == store.Postgres {
+		spec = db.URL
+	}
+	// Only the server holds the database while it runs and dies.
+	db.Close()
+
+	srv := startServer(t, bin, spec)
+	killAfter := 10 + rng.IntN(30)
+	trigger, stop := make(chan struct{}), make(chan struct{})
+	results := make(chan []*attempt, 1)
+	go func() {
+		results <- load(newShopClient(srv.base, crashWorkers), shop.Buyers, crashWorkers, killAfter, trigger, stop)
+	}()
+	var attempts []*attempt
+	select {
+	case <-trigger:
+		srv.kill()
+		close(stop)
+		attempts = <-results
+	case attempts = <-results:
+		t.Fatalf("the load finished before %d orders were acknowledged; nothing was crashed", killAfter)
+	}
+	count := map[outcome]int{}
+	for _, a := range attempts {
+		count[a.Outcome]++
+		if a.Outcome == failed {
+			t.Errorf("buyer %s: %v", a.Buyer.Key, a.Err)
+		}
+	}
+	t.Logf("killed after %d acknowledged orders: %v", killAfter, count)
+	if count[unknown] == 0 {
+		t.Errorf("no request was in flight when the server died: the crash tested nothing (%v)", count)
+	}
+
+	srv = startServer(t, bin, spec)
+	check := openForCheck(t, spec)
+	c := newShopClient(srv.base, crashWorkers)
+	checkAcked(t, check, c, attempts)
+	retryUnknown(t, check, c, attempts)
+	checkOrdersAreKeyed(t, check, attempts)
+	checkStock(t, check, shop)
+	checkCarts(t, check, attempts)
+
+	// The restarted node takes new orders.
+	var a attempt
+	a.Buyer = late
+	if payable, ok := c.quote(&a); !ok {
+		t.Fatalf("quote after restart: %v %s %v", a.Outcome, a.Code, a.Err)
+	} else {
+		a.Body = checkoutBody(late, payable)
+	}
+	c.place(&a)
+	if a.Outcome != acked {
+		t.Errorf("checkout after restart: %v %d %s %v", a.Outcome, a.Status, a.Code, a.Err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := srv.stop(ctx); err != nil {
+		t.Errorf("graceful stop after the restart: %v\n%s", err, srv.logs.String())
+	}
+	if t.Failed() {
+		t.Logf("server log after restart:\n%s", srv.logs.String())
+	}
+}
+
+// openForCheck opens the database the server runs on, read-mostly, with a
+// fixed id node so it never takes the server's lease.
+func openForCheck(t *testing.T, spec string) *store.DB {
+	t.Helper()
+	node := platform.MaxNode
+	db, err := store.Open(context.Background(), spec, store.Options{Node: &node, MaxConns: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
