@@ -60,7 +60,7 @@ func (b *lockedBuffer) String() string {
 // so no port is picked and then raced for.
 func startServer(t *testing.T, bin, spec string) *serverProc {
 	t.Helper()
-	cmd := exec.Command(bin, "serve", "--db", spec, "--addr", "127.0.0.1:0", "--dev", "--log-level", "warn", "--shutdown-timeout", "5s")
+	cmd := exec.Command(bin, "serve", "--db", spec, "--addr", "127.0.0.1:0", "--dev", "--log-level", "warn")
 	cmd.Env = append(os.Environ(), "STOREOPS_CONFIG=")
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {

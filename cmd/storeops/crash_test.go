@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"storeops/internal/app/apptest"
+	"storeops/internal/checkout"
+	"storeops/internal/inventory"
 	"storeops/internal/platform"
 	"storeops/internal/store"
 	"storeops/internal/store/storetest"
@@ -77,6 +79,9 @@ func crashCheckout(t *testing.T, bin string, d store.Dialect) {
 		if a.Outcome == failed {
 			t.Errorf("buyer %s: %v", a.Buyer.Key, a.Err)
 		}
+		if a.Outcome == refused && !soldOut(a.Code) {
+			t.Errorf("buyer %s: refused with %d %s", a.Buyer.Key, a.Status, a.Code)
+		}
 	}
 	t.Logf("killed after %d acknowledged orders: %v", killAfter, count)
 	if count[unknown] == 0 {
@@ -88,23 +93,27 @@ func crashCheckout(t *testing.T, bin string, d store.Dialect) {
 	c := newShopClient(srv.base, crashWorkers)
 	checkAcked(t, check, c, attempts)
 	retryUnknown(t, check, c, attempts)
-	checkOrdersAreKeyed(t, check, attempts)
-	checkStock(t, check, shop)
-	checkCarts(t, check, attempts)
-
-	// The restarted node takes new orders.
-	var a attempt
-	a.Buyer = late
-	if payable, ok := c.quote(&a); !ok {
+	// The restarted node takes new orders before the stock runs out.
+	a := &attempt{Buyer: late}
+	if payable, ok := c.quote(a); !ok {
 		t.Fatalf("quote after restart: %v %s %v", a.Outcome, a.Code, a.Err)
 	} else {
 		a.Body = checkoutBody(late, payable)
 	}
-	c.place(&a)
+	c.place(a)
 	if a.Outcome != acked {
 		t.Errorf("checkout after restart: %v %d %s %v", a.Outcome, a.Status, a.Code, a.Err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	attempts = append(attempts, a)
+	resume(t, c, attempts)
+	checkOrdersAreKeyed(t, check, attempts)
+	checkStock(t, check, shop)
+	checkCarts(t, check, attempts)
+
+	// A connection the client opened but never used would hold the
+	// graceful stop for seconds.
+	c.http.CloseIdleConnections()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := srv.stop(ctx); err != nil {
 		t.Errorf("graceful stop after the restart: %v\n%s", err, srv.logs.String())
@@ -112,6 +121,46 @@ func crashCheckout(t *testing.T, bin string, d store.Dialect) {
 	if t.Failed() {
 		t.Logf("server log after restart:\n%s", srv.logs.String())
 	}
+}
+
+// resume lets the buyers who sent nothing before the crash check out on
+// the restarted server until the stock runs out, so the checks also see
+// refusals, and reservations made across the restart.
+func resume(t *testing.T, c *shopClient, attempts []*attempt) {
+	t.Helper()
+	var rest []*buyer
+	var at []int
+	for i, a := range attempts {
+		if a.Outcome == notSent {
+			rest, at = append(rest, a.Buyer), append(at, i)
+		}
+	}
+	count := map[outcome]int{}
+	codes := map[string]int{}
+	for j, a := range load(c, rest, crashWorkers, 0, make(chan struct{}), nil) {
+		attempts[at[j]] = a
+		count[a.Outcome]++
+		switch a.Outcome {
+		case acked, notSent:
+		case refused:
+			codes[a.Code]++
+			if !soldOut(a.Code) {
+				t.Errorf("buyer %s: refused with %d %s", a.Buyer.Key, a.Status, a.Code)
+			}
+		default:
+			t.Errorf("buyer %s after the restart: %v %d %v", a.Buyer.Key, a.Outcome, a.Status, a.Err)
+		}
+	}
+	t.Logf("after the restart: %v, refusals %v", count, codes)
+	if count[refused] == 0 {
+		t.Errorf("the stock never ran out (%v): the refusals went untested", count)
+	}
+}
+
+// soldOut says whether a refusal code means the stock ran out: the only
+// refusal this load expects.
+func soldOut(code string) bool {
+	return code == string(inventory.CodeOutOfStock) || code == string(checkout.CodeLinesChanged)
 }
 
 // openForCheck opens the database the server runs on, read-mostly, with a
