@@ -64,15 +64,14 @@ func crashCheckout(t *testing.T, bin string, d store.Dialect) {
 	go func() {
 		results <- load(newShopClient(srv.base, crashWorkers), shop.Buyers, crashWorkers, killAfter, trigger, stop)
 	}()
-	var attempts []*attempt
 	select {
 	case <-trigger:
 		srv.kill()
 		close(stop)
-		attempts = <-results
-	case attempts = <-results:
+	case <-results:
 		t.Fatalf("the load finished before %d orders were acknowledged; nothing was crashed", killAfter)
 	}
+	attempts := <-results
 	count := map[outcome]int{}
 	for _, a := range attempts {
 		count[a.Outcome]++
