@@ -9,6 +9,7 @@ import (
 	"storeops/internal/inventory"
 	"storeops/internal/platform"
 	"storeops/internal/store"
+	"storeops/internal/store/storetest"
 )
 
 // checkAcked proves every acknowledged order survived the crash whole, and
@@ -66,10 +67,10 @@ func checkOrder(t *testing.T, db *store.DB, a *attempt) {
 
 // retryUnknown resends every request whose answer the crash swallowed,
 // with its key and body. The answer must be the one order of that key or
-// a clean refusal. A claim the dead process left pending answers 409
-// idempotency_in_flight until idempotency.PendingTimeout; the test ages
-// such claims (as those minutes would) and retries, so each request ends
-// with a definite answer.
+// a clean refusal. Where the stored-response middleware guards the route,
+// a claim the dead process left pending answers 409 idempotency_in_flight
+// until idempotency.PendingTimeout; the test ages such claims (as those
+// minutes would) and retries, so each request ends with a definite answer.
 func retryUnknown(t *testing.T, db *store.DB, c *shopClient, attempts []*attempt) {
 	t.Helper()
 	ctx := context.Background()
@@ -264,6 +265,21 @@ func checkCarts(t *testing.T, db *store.DB, attempts []*attempt) {
 		if !maps.Equal(got, want) {
 			t.Errorf("buyer %s (%v): cart %v, want %v", a.Buyer.Key, a.Outcome, got, want)
 		}
+	}
+}
+
+// checkJobsResume proves the restarted node works background jobs again:
+// the job queue's leadership, still held by the killed process, lapses
+// and the new leader runs the periodic jobs that run on start.
+func checkJobsResume(t *testing.T, db *store.DB, afterID int) {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for storetest.Count(t, db, `SELECT COUNT(*) FROM river_job WHERE id > $1 AND state = 'completed'`, afterID) == 0 {
+		if time.Now().After(deadline) {
+			t.Errorf("no background job completed within a minute of the restart")
+			return
+		}
+		time.Sleep(200 * time.Millisecond)
 	}
 }
 

@@ -87,8 +87,9 @@ func crashCheckout(t *testing.T, bin string, d store.Dialect) {
 		t.Errorf("no request was in flight when the server died: the crash tested nothing (%v)", count)
 	}
 
-	srv = startServer(t, bin, spec)
 	check := openForCheck(t, spec)
+	lastJob := storetest.Count(t, check, `SELECT COALESCE(MAX(id), 0) FROM river_job`)
+	srv = startServer(t, bin, spec)
 	c := newShopClient(srv.base, crashWorkers)
 	checkAcked(t, check, c, attempts)
 	retryUnknown(t, check, c, attempts)
@@ -109,6 +110,8 @@ func crashCheckout(t *testing.T, bin string, d store.Dialect) {
 	checkStock(t, check, shop)
 	checkCarts(t, check, attempts)
 
+	// Last, as it waits for the dead node's leadership to lapse.
+	checkJobsResume(t, check, lastJob)
 	// A connection the client opened but never used would hold the
 	// graceful stop for seconds.
 	c.http.CloseIdleConnections()
