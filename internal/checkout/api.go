@@ -22,7 +22,7 @@ func (h *handlers) apiRoutes() []web.Route {
 			Doc: &web.OpenAPIOp{Tag: tag, Summary: "Price the selected cart lines as checkout would, changing nothing",
 				Description: "Send the returned payable amount as expected_total when placing the order.",
 				Request:     Terms{}, Response: Quote{}}},
-		{Method: http.MethodPost, Path: "/api/v1/checkout", Surface: web.API, Customer: true, Handler: h.apiPlace,
+		{Method: http.MethodPost, Path: "/api/v1/checkout", Surface: web.API, Customer: true, Handler: h.apiPlace, OwnIdempotency: true,
 			Doc: &web.OpenAPIOp{Tag: tag, Summary: "Place an order from the selected cart lines",
 				Description: "Requires an Idempotency-Key header. In one transaction: prices the cart (409 price_changed with the new totals when expected_total no longer matches), reserves stock (409 out_of_stock), redeems coupons, creates the order and a pending payment, and removes the lines from the cart. Then pay with POST /api/v1/payments (online) — an unpaid order is cancelled after the timeout.",
 				Request:     PlaceInput{}, Response: Placed{}, Status: http.StatusCreated, Idempotent: true}},
@@ -59,10 +59,16 @@ func (h *handlers) apiPlace(w http.ResponseWriter, r *http.Request) error {
 	if err := h.svc.carts.AdoptGuestCart(w, r); err != nil {
 		return err
 	}
-	key := r.Header.Get(idempotency.HeaderKey)
-	if key == "" {
+	// The key is recorded with the order (see Place), not by the generic
+	// stored-response middleware (OwnIdempotency).
+	keys := r.Header.Values(idempotency.HeaderKey)
+	if len(keys) == 0 {
 		return platform.E(CodeKeyRequired)
 	}
+	if len(keys) != 1 || !idempotency.ValidKey(keys[0]) {
+		return platform.E(platform.CodeBadRequest)
+	}
+	key := keys[0]
 	var in PlaceInput
 	if err := web.DecodeJSON(r, &in); err != nil {
 		return err

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"storeops/internal/app"
 	"storeops/internal/app/apptest"
@@ -122,9 +123,6 @@ func TestPlaceOrder(t *testing.T) {
 		}
 		if n := s.count(`SELECT COALESCE(SUM(reserved), 0) FROM stock_levels WHERE sku_id = $1`, s.tee); n != 2 {
 			t.Errorf("reserved %d, want 2", n)
-		}
-		if n := s.count(`SELECT COUNT(*) FROM river_job WHERE kind = 'checkout.cancel_unpaid'`); n != 1 {
-			t.Errorf("%d cancellation jobs scheduled", n)
 		}
 		if _, body := c.JSON("GET", "/api/v1/cart", ""); len(apptest.Decode[cart.Cart](t, body).Lines) != 0 {
 			t.Errorf("the bought lines are still in the cart: %s", body)
@@ -291,8 +289,8 @@ func TestCashOnDeliveryIsConfirmedAtOnce(t *testing.T) {
 		if res.StatusCode != 201 || p.Status != "allocated" || !p.PayBy.IsZero() || p.Provider != "cod" {
 			t.Fatalf("cod order: %d %s", res.StatusCode, body)
 		}
-		if n := s.count(`SELECT COUNT(*) FROM river_job WHERE kind = 'checkout.cancel_unpaid'`); n != 0 {
-			t.Errorf("a cash-on-delivery order was given a payment deadline")
+		if n, err := checkout.CancelOverdue(t.Context(), a.DB, time.Now().Add(1000*time.Hour), checkout.Config{}); err != nil || n != 0 {
+			t.Errorf("the deadline sweep cancelled %d cash-on-delivery orders (%v)", n, err)
 		}
 		res, body = c.JSON("POST", "/api/v1/customers/me/orders/"+p.OrderID.String()+"/cancel", "")
 		apptest.Problem(t, res, body, http.StatusConflict, checkout.CodeNotCancellable)

@@ -3,6 +3,8 @@ package checkout
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"time"
 
 	"github.com/riverqueue/river"
 
@@ -41,27 +43,73 @@ func (s *Service) registerHooks() {
 	})
 }
 
-// cancelUnpaidWorker cancels an order that is still unpaid at its
-// deadline; one that was paid or cancelled meanwhile is left alone.
-type cancelUnpaidWorker struct {
-	river.WorkerDefaults[CancelUnpaidArgs]
-	db *store.DB
+// CancelOverdueArgs is the periodic job that cancels the orders whose
+// time to pay has run out.
+type CancelOverdueArgs struct{}
+
+// Kind names the job.
+func (CancelOverdueArgs) Kind() string { return "checkout.cancel_overdue" }
+
+type cancelOverdueWorker struct {
+	river.WorkerDefaults[CancelOverdueArgs]
+	db  *store.DB
+	cfg Config
 }
 
-func (w *cancelUnpaidWorker) Work(ctx context.Context, job *river.Job[CancelUnpaidArgs]) error {
-	return CancelUnpaid(ctx, w.db, job.Args.OrderID)
+func (w *cancelOverdueWorker) Work(ctx context.Context, _ *river.Job[CancelOverdueArgs]) error {
+	_, err := CancelOverdue(ctx, w.db, w.db.Now(), w.cfg)
+	return err
 }
 
-// CancelUnpaid is the deadline job's work: the order is cancelled by the
-// system if it still waits for payment, and left alone otherwise.
+// overdueBatch bounds one sweep's orders; the next minute's takes the rest.
+const overdueBatch = 500
+
+// CancelOverdue cancels the orders still unpaid past their deadline at
+// now (cfg.UnpaidTimeout after placing, cfg.TransferTimeout for a bank
+// transfer) and returns how many. A sweep every minute replaces a job per
+// order: the checkout transaction stays short, and an order paid at the
+// last second is left alone because each cancellation checks the status
+// again in its own transaction.
+func CancelOverdue(ctx context.Context, db *store.DB, now time.Time, cfg Config) (int, error) {
+	cfg = cfg.withDefaults()
+	rows, err := db.R.QueryContext(ctx, `SELECT o.id FROM orders o
+		WHERE o.status = 'pending_payment' AND o.placed_at < $1
+		  AND (o.placed_at < $2 OR NOT EXISTS (SELECT 1 FROM payments p WHERE p.order_id = o.id AND p.method = 'bank_transfer'))
+		ORDER BY o.placed_at LIMIT `+strconv.Itoa(overdueBatch),
+		store.Time(now.Add(-cfg.UnpaidTimeout)), store.Time(now.Add(-cfg.TransferTimeout)))
+	if err != nil {
+		return 0, fmt.Errorf("checkout: overdue orders: %w", err)
+	}
+	var ids []platform.ID
+	for rows.Next() {
+		var id platform.ID
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	for _, id := range ids {
+		if err := CancelUnpaid(ctx, db, id); err != nil {
+			return 0, err
+		}
+	}
+	return len(ids), nil
+}
+
+// CancelUnpaid cancels an order for want of payment, as the system, if it
+// still waits for payment, and leaves it alone otherwise.
 func CancelUnpaid(ctx context.Context, db *store.DB, orderID platform.ID) error {
 	return db.Write(ctx, func(tx *store.Tx) error {
 		return cancelIfUnpaid(ctx, tx, orderID, order.System, platform.T(platform.ZH, "checkout.unpaid_cancelled"))
 	})
 }
 
-// cancelIfUnpaid cancels the order if it still waits for payment, and
-// cancels its pending payments with it.
+// cancelIfUnpaid cancels the order if it still waits for payment.
 func cancelIfUnpaid(ctx context.Context, tx *store.Tx, orderID platform.ID, by order.Actor, reason string) error {
 	var status string
 	if err := tx.QueryRowContext(ctx, `SELECT status FROM orders WHERE id = $1`, orderID).Scan(&status); err != nil {
@@ -70,9 +118,8 @@ func cancelIfUnpaid(ctx context.Context, tx *store.Tx, orderID platform.ID, by o
 	if order.Status(status) != order.PendingPayment {
 		return nil
 	}
-	if _, err := order.Transition(ctx, tx, orderID, order.Cancelled, by, reason); err != nil {
-		return err
-	}
-	_, err := tx.ExecContext(ctx, `UPDATE payments SET status = 'cancelled' WHERE order_id = $1 AND status = 'pending'`, orderID)
+	// The transition's hooks give back the stock and coupons (ours) and
+	// close the pending payments (the payment domain's).
+	_, err := order.Transition(ctx, tx, orderID, order.Cancelled, by, reason)
 	return err
 }

@@ -13,7 +13,6 @@ import (
 	"storeops/internal/catalog/catalogtest"
 	"storeops/internal/checkout"
 	"storeops/internal/inventory"
-	"storeops/internal/jobs"
 	"storeops/internal/platform"
 	"storeops/internal/pricing"
 	"storeops/internal/promotion"
@@ -73,7 +72,7 @@ func stocked(t *testing.T, db *store.DB, qty int64) platform.ID {
 }
 
 func service(a *app.App) *checkout.Service {
-	return checkout.NewService(a.DB, cart.NewService(a.DB, cart.Rules{}), checkout.NoPromotions{}, func() *jobs.Queue { return a.Jobs }, checkout.Config{OnlineProvider: "sandbox"})
+	return checkout.NewService(a.DB, cart.NewService(a.DB, cart.Rules{}), checkout.NoPromotions{}, checkout.Config{OnlineProvider: "sandbox"})
 }
 
 // 500 buyers race for 100 units (¥59 + ¥8 shipping each): exactly 100
@@ -171,8 +170,7 @@ func TestCouponLimitUnderContention(t *testing.T) {
 		if _, err := promos.AddPublicCode(ctx, audit.System, batch.ID, promotion.PublicCode{Code: "MOON50"}); err != nil {
 			t.Fatal(err)
 		}
-		svc := checkout.NewService(a.DB, cart.NewService(a.DB, cart.Rules{}), checkout.StoredPromotions{}, func() *jobs.Queue { return a.Jobs },
-			checkout.Config{OnlineProvider: "sandbox"})
+		svc := checkout.NewService(a.DB, cart.NewService(a.DB, cart.Rules{}), checkout.StoredPromotions{}, checkout.Config{OnlineProvider: "sandbox"})
 		bs := buyers(t, a.DB, 120, sku, 2) // ¥118, free shipping, ¥108 with the coupon
 		var wg sync.WaitGroup
 		var mu sync.Mutex

@@ -8,7 +8,6 @@ import (
 	"github.com/riverqueue/river"
 
 	"storeops/internal/cart"
-	"storeops/internal/jobs"
 	"storeops/internal/module"
 	"storeops/internal/payment"
 	"storeops/internal/platform"
@@ -29,7 +28,7 @@ func Module(d *module.Deps) (*module.Module, error) {
 		// payment.Provider and take its place.
 		cfg.OnlineProvider = "sandbox"
 	}
-	svc := NewService(d.DB, cart.NewService(d.DB, cart.Rules{}), StoredPromotions{}, func() *jobs.Queue { return d.Jobs }, cfg)
+	svc := NewService(d.DB, cart.NewService(d.DB, cart.Rules{}), StoredPromotions{}, cfg)
 	svc.registerHooks()
 	h := &handlers{svc: svc}
 	return &module.Module{
@@ -37,8 +36,22 @@ func Module(d *module.Deps) (*module.Module, error) {
 		Migrations: []store.Migrations{Migrations()},
 		Messages:   Texts,
 		Templates:  sub,
+		// No demo orders go through checkout; a replaced demo shop only
+		// forgets the keys of orders placed in it.
+		Demo: []module.DemoStep{{Name: "checkout", Order: 41, Run: func(ctx context.Context, env *module.DemoEnv) error {
+			if !env.Clear {
+				return nil
+			}
+			_, err := env.DB.W.ExecContext(ctx, `DELETE FROM checkout_requests`)
+			return err
+		}}},
 		Workers: func(w *river.Workers) {
-			river.AddWorker(w, &cancelUnpaidWorker{db: d.DB})
+			river.AddWorker(w, &cancelOverdueWorker{db: d.DB, cfg: cfg})
+		},
+		Periodic: []*river.PeriodicJob{
+			river.NewPeriodicJob(river.PeriodicInterval(time.Minute),
+				func() (river.JobArgs, *river.InsertOpts) { return CancelOverdueArgs{}, nil },
+				&river.PeriodicJobOpts{RunOnStart: true}),
 		},
 		Routes: func(r *web.Router, rd *web.Renderer) {
 			h.rd = rd

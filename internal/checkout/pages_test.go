@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"storeops/internal/app"
 	"storeops/internal/app/apptest"
@@ -84,35 +85,55 @@ func TestUnpaidOrderIsCancelledAtTheDeadline(t *testing.T) {
 	apptest.Each(t, apptest.Options{}, func(t *testing.T, a *app.App) {
 		s := newShop(t, a)
 		c, addr := s.shopper("late")
-		s.add(c, s.tee, 3)
-		q := s.quote(c, addr)
-		_, body := place(c, "late-1", addr, checkout.MethodOnline, q.Payable)
-		p := apptest.Decode[checkout.Placed](t, body)
-		if err := checkout.CancelUnpaid(t.Context(), a.DB, p.OrderID); err != nil {
-			t.Fatal(err)
+		place := func(key, method string, qty int) checkout.Placed {
+			t.Helper()
+			s.add(c, s.tee, qty)
+			q := s.quote(c, addr)
+			res, body := place(c, key, addr, method, q.Payable)
+			if res.StatusCode != 201 {
+				t.Fatalf("place: %d %s", res.StatusCode, body)
+			}
+			return apptest.Decode[checkout.Placed](t, body)
 		}
-		if n := s.count(`SELECT COUNT(*) FROM orders WHERE id = $1 AND status = 'cancelled'`, p.OrderID); n != 1 {
-			t.Errorf("the unpaid order is not cancelled")
-		}
-		if n := s.count(`SELECT COUNT(*) FROM order_transitions WHERE order_id = $1 AND to_status = 'cancelled' AND actor = 'system'`, p.OrderID); n != 1 {
-			t.Errorf("the cancellation is not recorded as the system's")
-		}
-		if n := s.count(`SELECT COALESCE(SUM(reserved), 0) FROM stock_levels`); n != 0 {
-			t.Errorf("%d units still reserved", n)
-		}
-		// A paid order is left alone by its deadline job.
-		s.add(c, s.tee, 1)
-		q = s.quote(c, addr)
-		_, body = place(c, "late-2", addr, checkout.MethodOnline, q.Payable)
-		paid := apptest.Decode[checkout.Placed](t, body)
+		online := place("late-1", checkout.MethodOnline, 3)
+		transfer := place("late-2", checkout.MethodBankTransfer, 1)
+		paid := place("late-3", checkout.MethodOnline, 1)
 		if _, err := a.DB.W.Exec(`UPDATE orders SET status = 'paid' WHERE id = $1`, paid.OrderID); err != nil {
 			t.Fatal(err)
 		}
-		if err := checkout.CancelUnpaid(t.Context(), a.DB, paid.OrderID); err != nil {
-			t.Fatal(err)
+		sweep := func(after time.Duration) int {
+			t.Helper()
+			n, err := checkout.CancelOverdue(t.Context(), a.DB, time.Now().Add(after), checkout.Config{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
 		}
-		if n := s.count(`SELECT COUNT(*) FROM orders WHERE id = $1 AND status = 'paid'`, paid.OrderID); n != 1 {
-			t.Errorf("the deadline cancelled a paid order")
+		status := func(id platform.ID) string {
+			t.Helper()
+			var st string
+			if err := a.DB.R.QueryRow(`SELECT status FROM orders WHERE id = $1`, id).Scan(&st); err != nil {
+				t.Fatal(err)
+			}
+			return st
+		}
+		if n := sweep(29 * time.Minute); n != 0 {
+			t.Errorf("%d orders cancelled before their deadline", n)
+		}
+		if n := sweep(31 * time.Minute); n != 1 || status(online.OrderID) != "cancelled" || status(transfer.OrderID) != "pending_payment" {
+			t.Errorf("after 31 minutes: %d cancelled; online %s, transfer %s", n, status(online.OrderID), status(transfer.OrderID))
+		}
+		if n := s.count(`SELECT COUNT(*) FROM order_transitions WHERE order_id = $1 AND to_status = 'cancelled' AND actor = 'system'`, online.OrderID); n != 1 {
+			t.Errorf("the cancellation is not recorded as the system's")
+		}
+		if n := s.count(`SELECT COUNT(*) FROM payments WHERE order_id = $1 AND status = 'cancelled'`, online.OrderID); n != 1 {
+			t.Errorf("the cancelled order's payment is still open")
+		}
+		if n := sweep(73 * time.Hour); n != 1 || status(transfer.OrderID) != "cancelled" || status(paid.OrderID) != "paid" {
+			t.Errorf("after 73 hours: %d cancelled; transfer %s, paid %s", n, status(transfer.OrderID), status(paid.OrderID))
+		}
+		if n := s.count(`SELECT COALESCE(SUM(reserved), 0) FROM stock_levels`); n != 1 {
+			t.Errorf("%d units reserved, want the paid order's 1", n)
 		}
 		if err := checkout.CancelUnpaid(t.Context(), a.DB, platform.ID(12345)); platform.ErrorCode(err) != platform.CodeNotFound {
 			t.Errorf("unknown order: %v", err)

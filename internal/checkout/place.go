@@ -8,12 +8,9 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/riverqueue/river"
-
 	"storeops/internal/analytics"
 	"storeops/internal/cart"
 	"storeops/internal/inventory"
-	"storeops/internal/jobs"
 	"storeops/internal/order"
 	"storeops/internal/outbox"
 	"storeops/internal/platform"
@@ -53,15 +50,6 @@ type Placed struct {
 	Replayed bool `json:"replayed,omitempty"`
 }
 
-// CancelUnpaidArgs is the job that cancels an order still unpaid at its
-// deadline.
-type CancelUnpaidArgs struct {
-	OrderID platform.ID `json:"order_id"`
-}
-
-// Kind names the job.
-func (CancelUnpaidArgs) Kind() string { return "checkout.cancel_unpaid" }
-
 // Place turns the customer's selected cart lines into an order (see the
 // package doc). key is the request's Idempotency-Key.
 func (s *Service) Place(ctx context.Context, customerID platform.ID, key string, in PlaceInput) (*Placed, error) {
@@ -85,10 +73,6 @@ func (s *Service) Place(ctx context.Context, customerID platform.ID, key string,
 	if len(e.Fields) > 0 {
 		return nil, e
 	}
-	q := s.jobs()
-	if q == nil {
-		return nil, errNoQueue
-	}
 	var p *Placed
 	err := s.db.Write(ctx, func(tx *store.Tx) error {
 		var err error
@@ -102,7 +86,7 @@ func (s *Service) Place(ctx context.Context, customerID platform.ID, key string,
 		if err := quote.Priced.CheckQuote(*in.ExpectedTotal); err != nil {
 			return err
 		}
-		p, err = s.create(ctx, tx, customerID, in, quote, q)
+		p, err = s.create(ctx, tx, customerID, in, quote)
 		if err != nil {
 			return err
 		}
@@ -158,7 +142,7 @@ func replay(ctx context.Context, tx *store.Tx, customerID platform.ID, key strin
 // create writes the order, its lines, its first status step, the stock
 // reservation, the coupon redemptions and a pending payment, removes the
 // lines from the cart and schedules the order's cancellation on queue.
-func (s *Service) create(ctx context.Context, tx *store.Tx, customerID platform.ID, in PlaceInput, q *Quote, queue *jobs.Queue) (*Placed, error) {
+func (s *Service) create(ctx context.Context, tx *store.Tx, customerID platform.ID, in PlaceInput, q *Quote) (*Placed, error) {
 	t := q.Priced.Totals
 	id := tx.NewID()
 	stock := make([]inventory.Line, 0, len(q.Lines))
@@ -208,11 +192,6 @@ func (s *Service) create(ctx context.Context, tx *store.Tx, customerID platform.
 	}
 	if err := analytics.MarkDirty(ctx, tx, customerID, tx.Now); err != nil {
 		return nil, err
-	}
-	if !p.PayBy.IsZero() {
-		if _, err := queue.InsertTx(ctx, tx, CancelUnpaidArgs{OrderID: id}, &river.InsertOpts{ScheduledAt: p.PayBy}); err != nil {
-			return nil, fmt.Errorf("checkout: schedule cancellation: %w", err)
-		}
 	}
 	channel, session, err := attribution(ctx, tx, in.SessionID)
 	if err != nil {

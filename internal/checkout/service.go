@@ -4,13 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"storeops/internal/cart"
-	"storeops/internal/jobs"
 	"storeops/internal/platform"
 	"storeops/internal/pricing"
 	"storeops/internal/store"
@@ -61,17 +59,15 @@ type Service struct {
 	db     *store.DB
 	carts  *cart.Service
 	promos Promotions
-	jobs   func() *jobs.Queue
 	cfg    Config
 }
 
-// NewService makes a checkout on db. jobs returns the queue (it exists
-// once the app has started).
-func NewService(db *store.DB, carts *cart.Service, promos Promotions, jobs func() *jobs.Queue, cfg Config) *Service {
+// NewService makes a checkout on db.
+func NewService(db *store.DB, carts *cart.Service, promos Promotions, cfg Config) *Service {
 	if promos == nil {
 		promos = NoPromotions{}
 	}
-	return &Service{db: db, carts: carts, promos: promos, jobs: jobs, cfg: cfg.withDefaults()}
+	return &Service{db: db, carts: carts, promos: promos, cfg: cfg.withDefaults()}
 }
 
 // Terms is what the shopper chooses besides the cart.
@@ -259,5 +255,3 @@ func categoryPaths(ctx context.Context, tx *store.Tx) (func(platform.ID) []platf
 func noteOK(note string) bool {
 	return utf8.ValidString(note) && utf8.RuneCountInString(note) <= MaxNoteLen
 }
-
-var errNoQueue = fmt.Errorf("checkout: the job queue is not running")

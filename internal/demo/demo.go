@@ -118,6 +118,19 @@ func Generate(ctx context.Context, db *store.DB, steps []module.DemoStep, opt Op
 			sum, err = Summary{}, rerr
 		}
 	}()
+	env := &module.DemoEnv{DB: db, Seed: opt.Seed, Scale: opt.Scale, AsOf: opt.AsOf.In(platform.ShopZone).Format(time.DateOnly), Log: opt.Log}
+	if has {
+		// Clear while the indexes still stand: deleting orders checks
+		// each one against its lines, payments and transitions, which
+		// without their order_id indexes is a scan per row.
+		env.Clear = true
+		env.Shop = demokit.NewShop(opt.Seed, opt.Scale, opt.AsOf)
+		for i := len(steps) - 1; i >= 0; i-- {
+			if err := steps[i].Run(ctx, env); err != nil {
+				return Summary{}, fmt.Errorf("demo: clear %s: %w", steps[i].Name, err)
+			}
+		}
+	}
 	idx, err := dropIndexes(ctx, db)
 	if err != nil {
 		return Summary{}, err
@@ -131,17 +144,7 @@ func Generate(ctx context.Context, db *store.DB, steps []module.DemoStep, opt Op
 		opt.Log.Debug("demo indexes", "indexes", len(idx), "took", time.Since(t))
 		sum.Elapsed = time.Since(start)
 	}()
-	env := &module.DemoEnv{DB: db, Seed: opt.Seed, Scale: opt.Scale, AsOf: opt.AsOf.In(platform.ShopZone).Format(time.DateOnly), Log: opt.Log}
-	if has {
-		env.Clear = true
-		env.Shop = demokit.NewShop(opt.Seed, opt.Scale, opt.AsOf)
-		for i := len(steps) - 1; i >= 0; i-- {
-			if err := steps[i].Run(ctx, env); err != nil {
-				return Summary{}, fmt.Errorf("demo: clear %s: %w", steps[i].Name, err)
-			}
-		}
-		env.Clear = false
-	}
+	env.Clear = false
 	shop := demokit.NewShop(opt.Seed, opt.Scale, opt.AsOf)
 	bar := &bar{w: opt.Progress}
 	shop.Progress = bar

@@ -54,7 +54,8 @@ func (c *demoChunk) reset() {
 func runDemo(ctx context.Context, env *module.DemoEnv) error {
 	if env.Clear {
 		return env.DB.Load(ctx, func(l *store.Loader) error {
-			for _, t := range []string{"order_transitions", "refunds", "payments", "order_lines", "orders"} {
+			for _, t := range []string{"order_shipment_lines", "order_shipments", "order_notes", "order_no_days",
+				"order_transitions", "refunds", "payments", "order_lines", "orders"} {
 				if err := l.Exec(`DELETE FROM ` + t); err != nil {
 					return fmt.Errorf("order: demo clear: %w", err)
 				}

@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"storeops/internal/analytics"
 	"storeops/internal/outbox"
 	"storeops/internal/platform"
 	"storeops/internal/store"
@@ -176,9 +177,10 @@ func Transition(ctx context.Context, tx *store.Tx, orderID platform.ID, to Statu
 		total       int64
 		placedAt    time.Time
 		deliveredAt sql.NullTime
+		customerID  platform.ID
 	)
-	err := tx.QueryRowContext(ctx, `SELECT status, order_no, total, placed_at, delivered_at FROM orders WHERE id = $1`, orderID).
-		Scan(&from, &orderNo, &total, &placedAt, &deliveredAt)
+	err := tx.QueryRowContext(ctx, `SELECT status, order_no, total, placed_at, delivered_at, customer_id FROM orders WHERE id = $1`, orderID).
+		Scan(&from, &orderNo, &total, &placedAt, &deliveredAt, &customerID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Change{}, platform.NotFound("order")
 	}
@@ -214,6 +216,11 @@ func Transition(ctx context.Context, tx *store.Tx, orderID platform.ID, to Statu
 		tx.NewID(), orderID, from, to, actor.Kind, actorID, actor.Name, reason, tx.Now)
 	if err != nil {
 		return Change{}, fmt.Errorf("order: record transition %d: %w", orderID, err)
+	}
+	// Whether an order counts as a sale depends on its status: the day's
+	// rollups are recomputed.
+	if err := analytics.MarkDirty(ctx, tx, customerID, placedAt); err != nil {
+		return Change{}, err
 	}
 	ch := Change{OrderID: orderID, OrderNo: orderNo, From: from, To: to, Actor: actor, Reason: reason,
 		PlacedAt: placedAt.UTC(), At: tx.Now, Total: platform.Money(total), Data: o.data}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"storeops/internal/analytics"
 	"storeops/internal/audit"
 	"storeops/internal/jobs"
 	"storeops/internal/order"
@@ -29,7 +30,7 @@ func init() { platform.RegisterPermissions(Permissions...) }
 
 // shopConfig is the shop's database: the order tables, the outbox, the
 // audit log and the payment tables.
-var shopConfig = storetest.Config{Sets: []store.Migrations{order.Migrations(), outbox.Migrations(), audit.Migrations(), Migrations()}}
+var shopConfig = storetest.Config{Sets: []store.Migrations{order.Migrations(), outbox.Migrations(), audit.Migrations(), analytics.Migrations(), Migrations()}}
 
 const (
 	testMerchant = "shop-1"

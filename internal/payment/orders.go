@@ -3,7 +3,9 @@ package payment
 import (
 	"context"
 	"fmt"
+	"time"
 
+	"storeops/internal/analytics"
 	"storeops/internal/platform"
 	"storeops/internal/store"
 )
@@ -66,9 +68,24 @@ func (TableOrders) Paid(ctx context.Context, tx *store.Tx, orderID, paymentID pl
 			return false, fmt.Errorf("payment: order paid: %w", err)
 		}
 		n, _ := res.RowsAffected()
-		return n == 1, nil
+		if n == 1 {
+			return true, markOrderDirty(ctx, tx, orderID)
+		}
+		return false, nil
 	}
 	return false, nil
+}
+
+// markOrderDirty tells the Overview's rollups that an order's money
+// changed (analytics.MarkDirty), for the writes made here rather than
+// through the order state machine.
+func markOrderDirty(ctx context.Context, tx *store.Tx, orderID platform.ID) error {
+	var customer platform.ID
+	var placed time.Time
+	if err := tx.QueryRowContext(ctx, `SELECT customer_id, placed_at FROM orders WHERE id = $1`, orderID).Scan(&customer, &placed); err != nil {
+		return fmt.Errorf("payment: order %d: %w", orderID, err)
+	}
+	return analytics.MarkDirty(ctx, tx, customer, placed)
 }
 
 // Refunded implements Orders.
@@ -81,5 +98,5 @@ func (TableOrders) Refunded(ctx context.Context, tx *store.Tx, r RefundDone) err
 			return fmt.Errorf("payment: line refunded: %w", err)
 		}
 	}
-	return nil
+	return markOrderDirty(ctx, tx, r.OrderID)
 }

@@ -55,6 +55,10 @@ type Route struct {
 	Handler  Handler
 	// Doc describes an API route for the OpenAPI document.
 	Doc *OpenAPIOp
+	// OwnIdempotency marks an idempotent route whose handler records its
+	// Idempotency-Key itself, in the transaction of the change (checkout):
+	// the stored-response middleware would only add two writes per call.
+	OwnIdempotency bool
 }
 
 // Pattern is the ServeMux pattern of the route.
@@ -114,7 +118,7 @@ func (rt *Router) wrap(route Route) http.Handler {
 			Fail(w, r, err)
 		}
 	})
-	if route.Doc != nil && route.Doc.Idempotent && rt.Idempotency != nil {
+	if route.Doc != nil && route.Doc.Idempotent && !route.OwnIdempotency && rt.Idempotency != nil {
 		serve = rt.Idempotency(serve)
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
