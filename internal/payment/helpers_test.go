@@ -235,5 +235,3 @@ func wantCode(t *testing.T, err error, code platform.Code) {
 		t.Fatalf("error %v, want code %s", err, code)
 	}
 }
-
-func openShop(t *testing.T, d store.Dialect) *store.DB { return storetest.Open(t, d, shopConfig) }

@@ -2,7 +2,6 @@ package search
 
 import (
 	"math"
-	"sort"
 	"sync"
 	"time"
 
@@ -231,14 +230,4 @@ func (ix *index) setBoosts(sales, views map[platform.ID]int64) {
 func boostOf(sales, views int64) float64 {
 	conv := float64(sales) / float64(views+20)
 	return 1 + 0.15*math.Log1p(float64(sales)) + 0.5*math.Min(conv, 1)
-}
-
-// sortedIDs lists map keys in a stable order, for tests and facets.
-func sortedIDs[V any](m map[platform.ID]V) []platform.ID {
-	out := make([]platform.ID, 0, len(m))
-	for id := range m {
-		out = append(out, id)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
-	return out
 }
