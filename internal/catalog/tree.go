@@ -1,6 +1,11 @@
 package catalog
 
-import "storeops/internal/platform"
+import (
+	"context"
+
+	"storeops/internal/platform"
+	"storeops/internal/store"
+)
 
 // Tree is the category tree, built once from the flat list and shared
 // read-only between requests.
@@ -84,4 +89,25 @@ func (c Category) Label(lang platform.Lang) string {
 		return c.NameEN
 	}
 	return c.Name
+}
+
+// LoadTree reads the whole category tree through q (inside a caller's
+// transaction, say); the tree is small. Service.Tree is the cached one.
+func LoadTree(ctx context.Context, q store.Querier) (*Tree, error) {
+	cats, err := listCategories(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return newTree(cats), nil
+}
+
+// Ancestry lists id and its ancestors, nearest first: the categories a
+// pricing scope on any of them covers.
+func (t *Tree) Ancestry(id platform.ID) []platform.ID {
+	path := t.Path(id)
+	out := make([]platform.ID, len(path))
+	for i, c := range path {
+		out[len(path)-1-i] = c.ID
+	}
+	return out
 }

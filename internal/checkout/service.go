@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"storeops/internal/cart"
+	"storeops/internal/catalog"
 	"storeops/internal/platform"
 	"storeops/internal/pricing"
 	"storeops/internal/store"
@@ -164,13 +165,13 @@ func (s *Service) quote(ctx context.Context, tx *store.Tx, customerID platform.I
 	if t.Points > 0 {
 		return nil, platform.E(CodePointsUnavailable)
 	}
-	paths, err := categoryPaths(ctx, tx)
+	tree, err := catalog.LoadTree(ctx, tx)
 	if err != nil {
 		return nil, err
 	}
 	in := pricing.Input{At: tx.Now, Customer: pricing.Customer{ID: customerID}}
 	for _, l := range q.Lines {
-		in.Lines = append(in.Lines, pricing.Line{SKUID: l.SKUID, ProductID: l.ProductID, CategoryPath: paths(l.CategoryID),
+		in.Lines = append(in.Lines, pricing.Line{SKUID: l.SKUID, ProductID: l.ProductID, CategoryPath: tree.Ancestry(l.CategoryID),
 			UnitPrice: l.UnitPrice, Quantity: l.Quantity})
 	}
 	var earlier bool
@@ -219,36 +220,6 @@ func loadAddress(ctx context.Context, tx *store.Tx, customerID, id platform.ID) 
 		return a, platform.NotFound("address")
 	}
 	return a, err
-}
-
-// categoryPaths returns a function from a category to it and its
-// ancestors (the tree is small: read it whole).
-func categoryPaths(ctx context.Context, tx *store.Tx) (func(platform.ID) []platform.ID, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id, parent_id FROM categories`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	parent := map[platform.ID]platform.ID{}
-	for rows.Next() {
-		var id platform.ID
-		var p sql.NullInt64
-		if err := rows.Scan(&id, &p); err != nil {
-			return nil, err
-		}
-		parent[id] = platform.ID(p.Int64)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return func(id platform.ID) []platform.ID {
-		var path []platform.ID
-		for id != 0 && len(path) < 16 {
-			path = append(path, id)
-			id = parent[id]
-		}
-		return path
-	}, nil
 }
 
 // noteOK checks the shopper's note.

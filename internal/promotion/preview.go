@@ -2,11 +2,11 @@ package promotion
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 	"time"
 
+	"storeops/internal/catalog"
 	"storeops/internal/platform"
 	"storeops/internal/pricing"
 	"storeops/internal/store"
@@ -79,7 +79,7 @@ func (s *Service) Preview(ctx context.Context, req PreviewRequest, lang platform
 	err := s.db.Read(ctx, func(tx *store.Tx) error {
 		in := pricing.Input{At: tx.Now, Shipping: req.Shipping,
 			Customer: pricing.Customer{ID: req.CustomerID, Tier: strings.TrimSpace(req.Tier), FirstOrder: req.FirstOrder}}
-		paths, err := categoryPaths(ctx, tx)
+		tree, err := catalog.LoadTree(ctx, tx)
 		if err != nil {
 			return err
 		}
@@ -101,7 +101,7 @@ func (s *Service) Preview(ctx context.Context, req PreviewRequest, lang platform
 			if err != nil {
 				return err
 			}
-			line.CategoryPath = paths(cat)
+			line.CategoryPath = tree.Ancestry(cat)
 			names[line.SKUID] = code + " " + title
 			in.Lines = append(in.Lines, line)
 		}
@@ -166,34 +166,4 @@ func Receipt(o *pricing.PricedOrder, names map[platform.ID]string, lang platform
 	out = append(out, platform.T(lang, "promotion.receipt_totals", platform.FormatCNY(t.Items), platform.FormatCNY(t.MemberAdjustment+t.Discount),
 		platform.FormatCNY(t.Shipping-t.ShippingDiscount), platform.FormatCNY(t.Payable)))
 	return out
-}
-
-// categoryPaths returns a function from a category to it and its
-// ancestors; the tree is small, so it is read whole.
-func categoryPaths(ctx context.Context, tx *store.Tx) (func(platform.ID) []platform.ID, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id, parent_id FROM categories`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	parent := map[platform.ID]platform.ID{}
-	for rows.Next() {
-		var id platform.ID
-		var p sql.NullInt64
-		if err := rows.Scan(&id, &p); err != nil {
-			return nil, err
-		}
-		parent[id] = platform.ID(p.Int64)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return func(id platform.ID) []platform.ID {
-		var path []platform.ID
-		for id != 0 && len(path) < 16 {
-			path = append(path, id)
-			id = parent[id]
-		}
-		return path
-	}, nil
 }
