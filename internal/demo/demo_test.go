@@ -335,3 +335,28 @@ func TestSummaryLine(t *testing.T) {
 		t.Fatalf("%q, want %q", got, want)
 	}
 }
+
+// TestGeneratesBesideAnOpenReader holds a read transaction open for the
+// whole generation, as a running server's background readers may: the
+// load cannot leave WAL then and must still finish, in WAL.
+func TestGeneratesBesideAnOpenReader(t *testing.T) {
+	a := apptest.New(t, store.SQLite, apptest.Options{})
+	ctx := context.Background()
+	tx, err := a.DB.R.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM products`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	sum := generate(t, a.DB, demo.Steps(a.Modules), demo.Options{Seed: 1, Scale: 0.02})
+	if sum.Orders == 0 {
+		t.Fatal("no orders generated")
+	}
+	var mode string
+	if err := a.DB.W.QueryRowContext(ctx, `PRAGMA journal_mode`).Scan(&mode); err != nil || mode != "wal" {
+		t.Fatalf("journal mode after generation = %q, %v", mode, err)
+	}
+}

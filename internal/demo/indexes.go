@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
+	"time"
 
 	"storeops/internal/store"
 )
@@ -141,9 +143,28 @@ func loadSettings(ctx context.Context, db *store.DB) (func() error, error) {
 		return set(context.Background(), "journal_mode = WAL", "synchronous = NORMAL", "foreign_keys = ON",
 			"cache_size = -2000")
 	}
-	var mode string
-	if err := db.W.QueryRowContext(ctx, `PRAGMA journal_mode = TRUNCATE`).Scan(&mode); err != nil {
-		return nil, errors.Join(fmt.Errorf("demo: journal_mode: %w", err), restore())
+	// A running server's readers (the job queue, outbox consumers) may
+	// hold the WAL open for a moment; leaving it is retried briefly and
+	// otherwise skipped, since the rollback journal only makes the load
+	// faster and WAL is as correct.
+	for wait := 20 * time.Millisecond; ; wait *= 2 {
+		var mode string
+		err := db.W.QueryRowContext(ctx, `PRAGMA journal_mode = TRUNCATE`).Scan(&mode)
+		if err == nil {
+			break
+		}
+		if !store.IsTransient(err) {
+			return nil, errors.Join(fmt.Errorf("demo: journal_mode: %w", err), restore())
+		}
+		if wait > 2*time.Second {
+			slog.InfoContext(ctx, "demo: database in use, generating in WAL mode")
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return nil, errors.Join(ctx.Err(), restore())
+		case <-time.After(wait):
+		}
 	}
 	// Foreign keys are not checked row by row: the steps write parents
 	// before children and a test checks the finished shop with
