@@ -94,6 +94,7 @@ var Texts = platform.Texts{
 	"kind.address":              {"收货地址", "address"},
 	"kind.shopper_order":        {"订单", "order"},
 	"checkout.too_many_coupons": {"最多使用 %d 张优惠券", "at most %d coupons per order"},
+	"checkout.points_balance":   {"不能超过积分余额 %d", "must not exceed your balance of %d points"},
 	"checkout.expected_total":   {"须填写页面上显示的应付金额（分）", "must be the payable amount you were shown, in fen"},
 	"checkout.method_invalid":   {"须为 online、cod 或 bank_transfer", "must be online, cod or bank_transfer"},
 	"checkout.title":            {"确认订单", "Checkout"},
