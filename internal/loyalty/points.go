@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
+	"math/bits"
 	"strings"
 	"unicode/utf8"
 
@@ -33,6 +35,17 @@ func (r Rules) withDefaults() Rules {
 		r.CapPercent = DefaultRules.CapPercent
 	}
 	return r
+}
+
+// mulDiv is a×b÷c rounded down for non-negative a, b and positive c,
+// without overflowing in between.
+func mulDiv(a, b, c int64) int64 {
+	hi, lo := bits.Mul64(uint64(a), uint64(b))
+	if hi >= uint64(c) {
+		return math.MaxInt64
+	}
+	q, _ := bits.Div64(hi, lo, uint64(c))
+	return int64(min(q, math.MaxInt64))
 }
 
 // EarnForOrder credits the points a completed order earns: its total net
@@ -95,7 +108,7 @@ func ReverseForRefund(ctx context.Context, tx *store.Tx, orderID, refundID platf
 	// The points were earned on basis (the net amount when the order
 	// completed); what may stay is their share of what is left now.
 	left := max(0, min(basis, total-refunded))
-	target := earned - earned*left/basis
+	target := mulDiv(earned, basis-left, basis) // rounded in the customer's favour
 	want := target - reversed
 	if want <= 0 {
 		return 0, nil
