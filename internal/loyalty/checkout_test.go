@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 
 	"storeops/internal/app"
@@ -59,6 +60,11 @@ func TestCheckoutRedeemsAndCancelRestores(t *testing.T) {
 		res, body = buyer.c.JSON("POST", "/api/v1/checkout/quote", `{"address_id":"`+addr+`","points":3001}`)
 		apptest.Problem(t, res, body, 422, checkout.CodeNotEnoughPoints)
 
+		// The storefront's checkout page prices the same.
+		res, body = buyer.c.Do("GET", "/checkout?address="+addr+"&points=3000", "", "")
+		if res.StatusCode != 200 || !strings.Contains(body, `id="co-points">-¥28.00<`) || !strings.Contains(body, `name="points" value="3000"`) {
+			t.Errorf("checkout page with points: %d", res.StatusCode)
+		}
 		res, body = buyer.c.JSON("POST", "/api/v1/checkout", fmt.Sprintf(`{"address_id":"%s","payment_method":"bank_transfer","expected_total":%d,"points":3000}`,
 			addr, q.Payable), "Idempotency-Key", "pts-1")
 		if res.StatusCode != http.StatusCreated {
