@@ -192,6 +192,13 @@ func TestConsole(t *testing.T) {
 		if w.Code != 200 || !strings.Contains(body, `id="member-balance">300<`) || strings.Contains(body, "<script>alert") || strings.Contains(body, `id="adjust-form"`) {
 			t.Errorf("customer page for an analyst: %d", w.Code)
 		}
+		if w := staffDo(t, a, platform.RoleService, "GET", "/console/loyalty/find?q="+alice.id.String(), nil); w.Code != http.StatusSeeOther ||
+			w.Header().Get("Location") != page {
+			t.Errorf("find by id: %d %s", w.Code, w.Header().Get("Location"))
+		}
+		if w := staffDo(t, a, platform.RoleService, "GET", "/console/loyalty/find?q=13900000000", nil); w.Code != 404 {
+			t.Errorf("find an unknown mobile: %d", w.Code)
+		}
 		if w := staffDo(t, a, platform.RoleService, "GET", "/console/loyalty/customers/999", nil); w.Code != 404 {
 			t.Errorf("no such customer: %d", w.Code)
 		}

@@ -247,3 +247,22 @@ func (h *handlers) adjustForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	return h.renderCustomer(w, r, pe.Code.Status(), problemText(r, pe))
 }
+
+// findCustomer opens a member's points page by customer id or mobile
+// number, the two things a customer on the phone can give.
+func (h *handlers) findCustomer(w http.ResponseWriter, r *http.Request) error {
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	var id platform.ID
+	err := h.db.R.QueryRowContext(r.Context(), `SELECT id FROM customers WHERE mobile = $1`, q).Scan(&id)
+	if err != nil {
+		if n, perr := strconv.ParseInt(q, 10, 64); perr == nil && n > 0 && customerExists(r.Context(), h.db.R, platform.ID(n)) == nil {
+			id = platform.ID(n)
+		}
+	}
+	if id == 0 {
+		lang := web.LangOf(r)
+		return h.renderTiers(w, r, http.StatusNotFound, TiersPage{Error: platform.T(lang, "loyalty.not_found")})
+	}
+	http.Redirect(w, r, "/console/loyalty/customers/"+id.String(), http.StatusSeeOther)
+	return nil
+}

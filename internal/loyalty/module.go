@@ -92,6 +92,7 @@ func (h *handlers) routes() []web.Route {
 		{Method: http.MethodGet, Path: "/console/loyalty", Surface: web.Console, Perm: PermView, Handler: h.tiersPage},
 		{Method: http.MethodPost, Path: "/console/loyalty/tiers", Surface: web.Console, Perm: PermTiers, Handler: h.tierForm},
 		{Method: http.MethodPost, Path: "/console/loyalty/tiers/{id}/delete", Surface: web.Console, Perm: PermTiers, Handler: h.tierDelete},
+		{Method: http.MethodGet, Path: "/console/loyalty/find", Surface: web.Console, Perm: PermView, Handler: h.findCustomer},
 		{Method: http.MethodGet, Path: "/console/loyalty/customers/{id}", Surface: web.Console, Perm: PermView, Handler: h.customerPage},
 		{Method: http.MethodPost, Path: "/console/loyalty/customers/{id}/adjust", Surface: web.Console, Perm: PermAdjust, Handler: h.adjustForm},
 
