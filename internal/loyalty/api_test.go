@@ -126,7 +126,11 @@ func TestShopperAndAdminAPI(t *testing.T) {
 		if res.StatusCode != http.StatusUnauthorized {
 			t.Errorf("anonymous membership: %d", res.StatusCode)
 		}
-		// The shopper's page shows the balance and escapes the reason.
+		// The orders page leads to the membership page, which shows the
+		// balance and escapes the reason.
+		if res, body := alice.c.Do("GET", "/orders", "", ""); res.StatusCode != 200 || !strings.Contains(body, `href="/account/membership"`) {
+			t.Errorf("orders page without a membership link: %d", res.StatusCode)
+		}
 		res, body = alice.c.Do("GET", "/account/membership", "", "")
 		if res.StatusCode != 200 || !strings.Contains(body, `id="member-balance">500<`) || strings.Contains(body, "<b>延迟") ||
 			!strings.Contains(body, "&lt;b&gt;延迟") {

@@ -67,6 +67,12 @@ func tierFor(tiers []Tier, spend platform.Money) Tier {
 	return best
 }
 
+// TierOf is the customer's current tier and its benefits, for the other
+// domains that honour them (the service desk's priority queue).
+func TierOf(ctx context.Context, q store.Querier, customerID platform.ID) (Tier, error) {
+	return accountTier(ctx, q, customerID)
+}
+
 // accountTier is the customer's current tier; a customer without an
 // account, or whose tier was deleted, holds the lowest.
 func accountTier(ctx context.Context, q store.Querier, customerID platform.ID) (Tier, error) {
