@@ -82,6 +82,11 @@ func writeEntry(ctx context.Context, tx *store.Tx, id platform.ID, m move, signe
 	if _, err := tx.ExecContext(ctx, `INSERT INTO loyalty_entries (id, customer_id, kind, points, balance_after, ref, order_id, basis, reason, actor, expires_at, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
 		id, m.Customer, string(m.Kind), signed, after, ref, order, m.Basis, m.Reason, m.Actor, exp, tx.Now); err != nil {
+		if store.IsUniqueViolation(err) {
+			// The same event for another customer's account (a ref is
+			// global, the lock per customer): refuse, never a 500.
+			return platform.E(platform.CodeConflict).Wrap(err)
+		}
 		return fmt.Errorf("loyalty: entry %s for %d: %w", m.Kind, m.Customer, err)
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE loyalty_accounts SET balance = $1, updated_at = $2 WHERE customer_id = $3`,
