@@ -204,6 +204,13 @@ func TestExpiryFirstInFirstOut(t *testing.T) {
 		if got := balance(t, a, c); got != 1000 {
 			t.Fatalf("balance %d, want 1000", got)
 		}
+		// A fortnight before the second lot expires, the account warns.
+		clock.Set(t0.AddDate(1, 5, 15))
+		acct, err := s.Account(ctx, c)
+		if err != nil || acct.Balance != 1000 || acct.Expiring != 1000 || acct.ExpiringAt == nil ||
+			!acct.ExpiringAt.Equal(store.Time(t0.AddDate(1, 6, 0))) {
+			t.Fatalf("account before expiry: %+v %v", acct, err)
+		}
 		clock.Set(t0.AddDate(1, 6, 1))
 		// A redemption expires the due lot first, so the 1,000 still on
 		// the books cannot be spent.
