@@ -201,7 +201,7 @@ func TestPriceChangedAndBadInput(t *testing.T) {
 			{"no address", `{"payment_method":"online","expected_total":7700}`, "k4", 422, platform.CodeInvalid},
 			{"someone else's address", `{"address_id":"` + otherAddr + `","payment_method":"online","expected_total":7700}`, "k5", 404, platform.CodeNotFound},
 			{"unknown coupon", `{"address_id":"` + addr + `","payment_method":"online","expected_total":7700,"coupon_codes":["NOPE"]}`, "k6", 422, platform.Code("coupon_unknown")},
-			{"points", `{"address_id":"` + addr + `","payment_method":"online","expected_total":7700,"points":100}`, "k7", 422, checkout.CodePointsUnavailable},
+			{"more points than the balance", `{"address_id":"` + addr + `","payment_method":"online","expected_total":7700,"points":100}`, "k7", 422, checkout.CodeNotEnoughPoints},
 			{"malformed", `{"address_id":`, "k8", 400, platform.CodeMalformedJSON},
 		} {
 			t.Run(tc.name, func(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"storeops/internal/platform"
 	"storeops/internal/region"
@@ -76,6 +77,7 @@ func (h *handlers) checkoutPage(w http.ResponseWriter, r *http.Request) error {
 	if id, err := platform.ParseID(q.Get("address")); err == nil {
 		t.AddressID = id
 	}
+	t.Points = pointsOf(q.Get("points"))
 	method := MethodOnline
 	if h.svc.cfg.OnlineProvider == "" {
 		method = MethodCOD
@@ -107,9 +109,10 @@ func (h *handlers) renderCheckout(w http.ResponseWriter, r *http.Request, custom
 		case code == platform.CodeInternal:
 			return err
 		default:
-			// A bad coupon: show why, and the price without it.
+			// A bad coupon or more points than the balance: show why,
+			// and the price without them.
 			data.Error = platform.AsError(err).Message(lang)
-			data.Terms.CouponCodes = nil
+			data.Terms.CouponCodes, data.Terms.Points = nil, 0
 			if data.Quote, err = h.svc.Quote(r.Context(), customerID, data.Terms); err != nil {
 				return err
 			}
@@ -146,6 +149,7 @@ func (h *handlers) checkoutForm(w http.ResponseWriter, r *http.Request) error {
 	if c := f.Get("coupon"); c != "" {
 		in.CouponCodes = []string{c}
 	}
+	in.Points = pointsOf(f.Get("points"))
 	if fen, err := strconv.ParseInt(f.Get("expected_total"), 10, 64); err == nil {
 		total := platform.Money(fen)
 		in.ExpectedTotal = &total
@@ -274,4 +278,14 @@ func (h *handlers) cancelForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	http.Redirect(w, r, "/orders/"+id.String(), http.StatusSeeOther)
 	return nil
+}
+
+// pointsOf reads the points field of the checkout forms: a whole number,
+// anything else (or nothing) meaning none.
+func pointsOf(s string) int64 {
+	n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+	if err != nil || n < 0 {
+		return 0
+	}
+	return n
 }

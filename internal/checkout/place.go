@@ -179,6 +179,13 @@ func (s *Service) create(ctx context.Context, tx *store.Tx, customerID platform.
 	if err := s.promos.Redeem(ctx, tx, id, customerID, applied); err != nil {
 		return nil, err
 	}
+	if t.PointsUsed > 0 {
+		// The quote checked the balance; a concurrent redemption that
+		// spent it since makes this a 409 and rolls the order back.
+		if err := currentMembership().RedeemPoints(ctx, tx, id, customerID, t.PointsUsed); err != nil {
+			return nil, err
+		}
+	}
 	// Then everything that needs neither the order row nor its number,
 	// so that little but the order's own rows and the commit are left
 	// once the counter is locked (on PostgreSQL every checkout queues on

@@ -76,7 +76,8 @@ type Terms struct {
 	// AddressID is one of the customer's addresses.
 	AddressID   platform.ID `json:"address_id"`
 	CouponCodes []string    `json:"coupon_codes,omitempty"`
-	// Points to redeem; not available until memberships exist.
+	// Points to redeem, at most the customer's balance; the shop's terms
+	// decide what they are worth and cap their share.
 	Points int64 `json:"points,omitempty"`
 }
 
@@ -162,7 +163,8 @@ func (s *Service) quote(ctx context.Context, tx *store.Tx, customerID platform.I
 	if q.Address, err = loadAddress(ctx, tx, customerID, t.AddressID); err != nil {
 		return nil, err
 	}
-	if t.Points > 0 {
+	m := currentMembership()
+	if t.Points > 0 && m == nil {
 		return nil, platform.E(CodePointsUnavailable)
 	}
 	tree, err := catalog.LoadTree(ctx, tx)
@@ -180,6 +182,15 @@ func (s *Service) quote(ctx context.Context, tx *store.Tx, customerID platform.I
 		return nil, err
 	}
 	in.Customer.FirstOrder = !earlier
+	var mt MemberTerms
+	if m != nil {
+		if mt, err = m.Terms(ctx, tx, customerID); err != nil {
+			return nil, err
+		}
+		if err := applyMembership(&in, mt, t.Points); err != nil {
+			return nil, err
+		}
+	}
 	if in.Rules, err = s.promos.ActiveRules(ctx, tx, tx.Now); err != nil {
 		return nil, err
 	}
@@ -187,6 +198,15 @@ func (s *Service) quote(ctx context.Context, tx *store.Tx, customerID platform.I
 		return nil, err
 	}
 	q.Shipping = s.carts.QuoteShipping(q.Address.ProvinceCode, q.Lines)
+	if over := mt.FreeShippingOver; over > 0 && q.Shipping.Fee > 0 {
+		var items platform.Money
+		for _, l := range in.Lines {
+			items += l.UnitPrice * platform.Money(l.Quantity)
+		}
+		if items >= over {
+			q.Shipping = cart.Shipping{FreeOver: over, Rule: "member"}
+		}
+	}
 	in.Shipping = q.Shipping.Fee
 	if q.Priced, err = pricing.Price(in); err != nil {
 		return nil, err

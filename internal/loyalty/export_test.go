@@ -1,0 +1,4 @@
+package loyalty
+
+// RefundConsumer exposes the refund consumer to the tests.
+var RefundConsumer = refundConsumer
