@@ -52,16 +52,32 @@ type Category struct {
 	StorageClass StorageClass `json:"storage_class"`
 }
 
+// The catalog's permissions: catalog staff edit products, import and
+// export them; marketing, service and analysts look.
+const (
+	PermView platform.Permission = "catalog.view"
+	PermEdit platform.Permission = "catalog.edit"
+)
+
+// Permissions is the catalog's part of the matrix.
+var Permissions = []platform.PermissionDef{
+	{Perm: PermView, Label: platform.Message{ZH: "查看商品管理", EN: "View product management"},
+		Roles: []platform.Role{platform.RoleAdmin, platform.RoleCatalog, platform.RoleMarketing, platform.RoleService, platform.RoleAnalyst}},
+	{Perm: PermEdit, Label: platform.Message{ZH: "编辑、上下架、导入商品", EN: "Edit, list, delist and import products"},
+		Roles: []platform.Role{platform.RoleAdmin, platform.RoleCatalog}},
+}
+
 // Module registers the catalog: its tables, texts and the public catalog
 // API.
 func Module(d *module.Deps) (*module.Module, error) {
 	h := &handlers{svc: NewService(d.DB, ServiceConfig{})}
 	return &module.Module{
-		Name:       "catalog",
-		Migrations: []store.Migrations{Migrations()},
-		Messages:   Texts,
-		Demo:       []module.DemoStep{DemoStep()},
-		Routes:     func(r *web.Router, _ *web.Renderer) { r.Add(h.routes()...) },
+		Name:        "catalog",
+		Migrations:  []store.Migrations{Migrations()},
+		Permissions: Permissions,
+		Messages:    Texts,
+		Demo:        []module.DemoStep{DemoStep()},
+		Routes:      func(r *web.Router, _ *web.Renderer) { r.Add(h.routes()...) },
 	}, nil
 }
 
@@ -71,4 +87,10 @@ var Texts = platform.Texts{
 	"kind.category":            {"分类", "category"},
 	"kind.image":               {"图片", "image"},
 	"catalog.unknown_category": {"分类不存在", "is not a known category"},
+
+	"catalog.status.draft":        {"草稿", "Draft"},
+	"catalog.status.on_sale":      {"在售", "On sale"},
+	"catalog.status.off_sale":     {"已下架", "Off sale"},
+	"catalog.status.archived":     {"已归档", "Archived"},
+	"catalog.field.too_many_tags": {"标签不能超过 %d 个", "must have at most %d tags"},
 }
