@@ -6,6 +6,7 @@ package catalog
 import (
 	"embed"
 	"io/fs"
+	"net/http"
 
 	"storeops/internal/module"
 	"storeops/internal/platform"
@@ -15,6 +16,9 @@ import (
 
 //go:embed migrations
 var migrations embed.FS
+
+//go:embed templates
+var templatesFS embed.FS
 
 // Migrations are the catalog's tables.
 func Migrations() store.Migrations {
@@ -70,14 +74,27 @@ var Permissions = []platform.PermissionDef{
 // Module registers the catalog: its tables, texts and the public catalog
 // API.
 func Module(d *module.Deps) (*module.Module, error) {
-	h := &handlers{svc: NewService(d.DB, ServiceConfig{})}
+	tpl, err := fs.Sub(templatesFS, "templates")
+	if err != nil {
+		return nil, err
+	}
+	h := &handlers{svc: NewService(d.DB, ServiceConfig{}), admin: NewAdmin(d.DB)}
 	return &module.Module{
+		Templates: tpl,
+		Menu: []web.MenuItem{
+			{Section: "nav.catalog", Label: "catalog.nav_products", Path: "/console/products", Perm: PermView, Order: 200},
+		},
 		Name:        "catalog",
 		Migrations:  []store.Migrations{Migrations()},
 		Permissions: Permissions,
-		Messages:    Texts,
+		Messages:    messages(),
 		Demo:        []module.DemoStep{DemoStep()},
-		Routes:      func(r *web.Router, _ *web.Renderer) { r.Add(h.routes()...) },
+		Routes: func(r *web.Router, rd *web.Renderer) {
+			h.rd = rd
+			r.Add(h.routes()...)
+			r.Add(h.adminRoutes()...)
+			r.Add(h.consoleRoutes()...)
+		},
 	}, nil
 }
 
@@ -87,10 +104,23 @@ var Texts = platform.Texts{
 	"kind.category":            {"分类", "category"},
 	"kind.image":               {"图片", "image"},
 	"catalog.unknown_category": {"分类不存在", "is not a known category"},
+	"nav.catalog":              {"商品", "Catalog"},
 
 	"catalog.status.draft":        {"草稿", "Draft"},
 	"catalog.status.on_sale":      {"在售", "On sale"},
 	"catalog.status.off_sale":     {"已下架", "Off sale"},
 	"catalog.status.archived":     {"已归档", "Archived"},
 	"catalog.field.too_many_tags": {"标签不能超过 %d 个", "must have at most %d tags"},
+}
+
+// consoleRoutes are the product management pages.
+func (h *handlers) consoleRoutes() []web.Route {
+	return []web.Route{
+		{Method: http.MethodGet, Path: "/console/products", Surface: web.Console, Perm: PermView, Handler: h.listPage},
+		{Method: http.MethodGet, Path: "/console/products/new", Surface: web.Console, Perm: PermEdit, Handler: h.newPage},
+		{Method: http.MethodPost, Path: "/console/products", Surface: web.Console, Perm: PermEdit, Handler: h.createForm},
+		{Method: http.MethodGet, Path: "/console/products/{id}", Surface: web.Console, Perm: PermView, Handler: h.editPage},
+		{Method: http.MethodPost, Path: "/console/products/{id}", Surface: web.Console, Perm: PermEdit, Handler: h.updateForm},
+		{Method: http.MethodPost, Path: "/console/products/{id}/status", Surface: web.Console, Perm: PermEdit, Handler: h.statusForm},
+	}
 }

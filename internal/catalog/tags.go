@@ -103,15 +103,28 @@ func union(a, b []string) []string {
 // setTags makes product id's tags exactly after (before is what it has),
 // auditing and publishing only when they differ.
 func setTags(ctx context.Context, tx *store.Tx, actor audit.Actor, id platform.ID, before, after []string) error {
+	changed, err := writeTags(ctx, tx, id, before, after)
+	if err != nil || !changed {
+		return err
+	}
+	if err := audit.Change(ctx, tx, actor, "product.tags", "product", id, map[string][]string{"tags": before}, map[string][]string{"tags": after}); err != nil {
+		return err
+	}
+	return PublishProductChanged(ctx, tx, id, "tags", "")
+}
+
+// writeTags changes the rows from before to after and reports whether
+// anything changed; the caller audits.
+func writeTags(ctx context.Context, tx *store.Tx, id platform.ID, before, after []string) (bool, error) {
 	if len(after) > maxTagsPer {
-		return platform.Invalid("tags", "catalog.field.too_many_tags", maxTagsPer)
+		return false, platform.Invalid("tags", "catalog.field.too_many_tags", maxTagsPer)
 	}
 	changed := false
 	for _, t := range before {
 		if !slices.Contains(after, t) {
 			changed = true
 			if _, err := tx.ExecContext(ctx, `DELETE FROM product_tags WHERE product_id = $1 AND tag = $2`, id, t); err != nil {
-				return fmt.Errorf("catalog: untag %d: %w", id, err)
+				return false, fmt.Errorf("catalog: untag %d: %w", id, err)
 			}
 		}
 	}
@@ -123,16 +136,10 @@ func setTags(ctx context.Context, tx *store.Tx, actor audit.Actor, id platform.I
 		// created_at orders the tags; i keeps one call's tags in order.
 		if _, err := tx.ExecContext(ctx, `INSERT INTO product_tags (product_id, tag, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
 			id, t, tx.Now.Add(time.Duration(i)*time.Microsecond)); err != nil {
-			return fmt.Errorf("catalog: tag %d: %w", id, err)
+			return false, fmt.Errorf("catalog: tag %d: %w", id, err)
 		}
 	}
-	if !changed {
-		return nil
-	}
-	if err := audit.Change(ctx, tx, actor, "product.tags", "product", id, map[string][]string{"tags": before}, map[string][]string{"tags": after}); err != nil {
-		return err
-	}
-	return PublishProductChanged(ctx, tx, id, "tags", "")
+	return changed, nil
 }
 
 // productTags reads a product's tags. Errors: CodeNotFound.
