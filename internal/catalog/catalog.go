@@ -7,6 +7,9 @@ import (
 	"embed"
 	"io/fs"
 	"net/http"
+	"time"
+
+	"github.com/riverqueue/river"
 
 	"storeops/internal/module"
 	"storeops/internal/platform"
@@ -89,6 +92,12 @@ func Module(d *module.Deps) (*module.Module, error) {
 		Permissions: Permissions,
 		Messages:    messages(),
 		Demo:        []module.DemoStep{DemoStep()},
+		Workers:     func(w *river.Workers) { river.AddWorker(w, &scheduleWorker{db: d.DB}) },
+		Periodic: []*river.PeriodicJob{
+			river.NewPeriodicJob(river.PeriodicInterval(time.Minute),
+				func() (river.JobArgs, *river.InsertOpts) { return ScheduleArgs{}, nil },
+				&river.PeriodicJobOpts{RunOnStart: true}),
+		},
 		Routes: func(r *web.Router, rd *web.Renderer) {
 			h.rd = rd
 			r.Add(h.routes()...)
@@ -111,6 +120,7 @@ var Texts = platform.Texts{
 	"catalog.status.off_sale":     {"已下架", "Off sale"},
 	"catalog.status.archived":     {"已归档", "Archived"},
 	"catalog.field.too_many_tags": {"标签不能超过 %d 个", "must have at most %d tags"},
+	"catalog.scheduled":           {"定时上下架", "Scheduled listing"},
 }
 
 // consoleRoutes are the product management pages.
