@@ -128,6 +128,9 @@ func (h *handlers) consoleRoutes() []web.Route {
 	return []web.Route{
 		{Method: http.MethodGet, Path: "/console/products", Surface: web.Console, Perm: PermView, Handler: h.listPage},
 		{Method: http.MethodGet, Path: "/console/products/new", Surface: web.Console, Perm: PermEdit, Handler: h.newPage},
+		{Method: http.MethodGet, Path: "/console/products/import", Surface: web.Console, Perm: PermEdit, Handler: h.importPage},
+		{Method: http.MethodPost, Path: "/console/products/import", Surface: web.Console, Perm: PermEdit, Handler: h.importForm},
+		{Method: http.MethodGet, Path: "/console/products/export", Surface: web.Console, Perm: PermView, Handler: h.exportFile},
 		{Method: http.MethodPost, Path: "/console/products", Surface: web.Console, Perm: PermEdit, Handler: h.createForm},
 		{Method: http.MethodGet, Path: "/console/products/{id}", Surface: web.Console, Perm: PermView, Handler: h.editPage},
 		{Method: http.MethodPost, Path: "/console/products/{id}", Surface: web.Console, Perm: PermEdit, Handler: h.updateForm},

@@ -25,7 +25,9 @@ type ListData struct {
 	Error      string
 	NextURL    string
 	ExportURL  string
-	CanEdit    bool
+	// ExportFileURL downloads the filtered list in the import format.
+	ExportFileURL string
+	CanEdit       bool
 }
 
 // ListRow is one product in the console list.
@@ -78,6 +80,9 @@ func (h *handlers) listPage(w http.ResponseWriter, r *http.Request) error {
 	lang := web.LangOf(r)
 	f, ferr := filterOf(r)
 	data := ListData{Filter: f, CanEdit: web.PrincipalFrom(r.Context()).Can(PermEdit)}
+	q := r.URL.Query()
+	q.Del("cursor")
+	data.ExportFileURL = "/console/products/export?" + q.Encode()
 	data.Statuses = []Option{{Label: platform.T(lang, "catalog.all"), Selected: f.Status == ""}}
 	for _, s := range Statuses {
 		data.Statuses = append(data.Statuses, Option{Value: string(s), Label: platform.T(lang, s.Label()), Selected: s == f.Status})

@@ -31,12 +31,49 @@ var adminTexts = platform.Texts{
 // messages are all the catalog's texts.
 func messages() platform.Texts {
 	out := platform.Texts{}
-	for _, t := range []platform.Texts{Texts, adminTexts, consoleTexts} {
+	for _, t := range []platform.Texts{Texts, adminTexts, consoleTexts, importTexts} {
 		for k, v := range t {
 			out[k] = v
 		}
 	}
 	return out
+}
+
+// importTexts are the import's reasons and page.
+var importTexts = platform.Texts{
+	"catalog.import_title":            {"批量导入商品", "Import products"},
+	"catalog.import.reason":           {"批量导入", "Import"},
+	"catalog.import.unreadable":       {"文件无法读取", "The file cannot be read"},
+	"catalog.import.too_big":          {"文件不能超过 %d MB", "The file must be at most %d MB"},
+	"catalog.import.no_header":        {"文件没有表头行", "The file has no header row"},
+	"catalog.import.repeated_column":  {"列「%s」重复", "Column %q appears twice"},
+	"catalog.import.no_sku_column":    {"缺少「SKU编码」列", "The sku_code column is missing"},
+	"catalog.import.too_many_rows":    {"一次最多导入 %d 行", "At most %d rows per file"},
+	"catalog.import.not_utf8":         {"第 %d 行不是 UTF-8 文本", "Row %d is not UTF-8 text"},
+	"catalog.import.not_utf8_file":    {"CSV 须为 UTF-8 编码（Excel 中另存为「CSV UTF-8」）", "The CSV must be UTF-8 (save as CSV UTF-8)"},
+	"catalog.import.cell_too_long":    {"第 %d 行有单元格过长", "Row %d has a cell that is too long"},
+	"catalog.import.bad_csv":          {"CSV 格式有误：%s", "The CSV is malformed: %s"},
+	"catalog.import.bad_xlsx":         {"不是有效的 XLSX 文件", "Not a valid XLSX file"},
+	"catalog.import.code_twice":       {"SKU 编码与第 %d 行重复", "The SKU code repeats row %d"},
+	"catalog.import.differs":          {"与第 %d 行同一商品的值不一致", "Differs from the same product's row %d"},
+	"catalog.import.unknown_category": {"分类「%s」不存在", "No category %q"},
+	"catalog.import.unknown_brand":    {"品牌「%s」不存在，请先在品牌中添加", "No brand %q; add it first"},
+	"catalog.import.codes_span":       {"同一商品编号下的 SKU 属于不同的已有商品", "These SKU codes belong to different existing products"},
+	"catalog.import.bad_move":         {"商品状态不能从「%s」变为「%s」", "The status cannot go from %s to %s"},
+	"catalog.import.no_file":          {"请选择要导入的文件", "Choose a file to import"},
+	"catalog.import.applied":          {"已导入", "Imported"},
+	"catalog.import.checked":          {"检查完成（未写入）", "Checked (nothing written)"},
+	"catalog.import.refused":          {"文件中有错误行，未导入任何数据", "The file has bad rows; nothing was imported"},
+	"catalog.import.summary":          {"共 %d 行，%d 个商品，其中 %d 个有效", "%d rows, %d products, %d valid"},
+	"catalog.import.counts":           {"新建 %d 个，更新 %d 个，未变化 %d 个", "%d created, %d updated, %d unchanged"},
+	"catalog.import.row":              {"行号", "Row"},
+	"catalog.import.column":           {"列", "Column"},
+	"catalog.import.file":             {"CSV 或 XLSX 文件", "CSV or XLSX file"},
+	"catalog.import.apply_valid":      {"有错误行时仍导入有效的商品", "Import the valid products even if some rows are bad"},
+	"catalog.import.check":            {"仅检查", "Check only"},
+	"catalog.import.run":              {"导入", "Import"},
+	"catalog.import.help":             {"每行一个 SKU；同一「商品编号」的行属于同一商品。按 SKU 编码更新已有商品，重复导入同一文件不会产生变化。金额以元为单位，规格写作「颜色=黑色; 尺码=M」。", "One SKU per row; rows with the same spu are one product. Existing products are updated by SKU code; importing a file again changes nothing. Amounts in yuan, spec as 颜色=黑色; 尺码=M."},
+	"catalog.export_file":             {"导出（可再导入）", "Export (re-importable)"},
 }
 
 // consoleTexts are the console pages' texts.
