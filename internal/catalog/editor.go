@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -86,7 +87,7 @@ func (a *Admin) Create(ctx context.Context, actor audit.Actor, in ProductInput) 
 	var out *ProductEdit
 	err := a.db.Write(ctx, func(tx *store.Tx) error {
 		var err error
-		out, _, err = saveProduct(ctx, tx, actor, 0, in, templates{})
+		out, _, err = saveProduct(ctx, tx, actor, 0, in, templates{}, StatusDraft)
 		return err
 	})
 	return out, err
@@ -103,15 +104,17 @@ func (a *Admin) Update(ctx context.Context, actor audit.Actor, id platform.ID, i
 	var out *ProductEdit
 	err := a.db.Write(ctx, func(tx *store.Tx) error {
 		var err error
-		out, _, err = saveProduct(ctx, tx, actor, id, in, templates{})
+		out, _, err = saveProduct(ctx, tx, actor, id, in, templates{}, "")
 		return err
 	})
 	return out, err
 }
 
 // saveProduct creates (id 0) or updates product id from in inside tx and
-// reports whether anything changed.
-func saveProduct(ctx context.Context, tx *store.Tx, actor audit.Actor, id platform.ID, in ProductInput, tpls templates) (*ProductEdit, bool, error) {
+// reports whether anything changed. A new product starts in status
+// initial: draft, or on sale (the lifecycle's first move, made at once
+// by an import, and refused without a priced SKU).
+func saveProduct(ctx context.Context, tx *store.Tx, actor audit.Actor, id platform.ID, in ProductInput, tpls templates, initial Status) (*ProductEdit, bool, error) {
 	var before *ProductEdit
 	if id != 0 {
 		var err error
@@ -136,13 +139,23 @@ func saveProduct(ctx context.Context, tx *store.Tx, actor audit.Actor, id platfo
 		lo, hi = min(lo, s.Price), max(hi, s.Price)
 	}
 	attrs := attrsJSON(in.Attributes)
+	after := &ProductEdit{ID: id, ProductInput: in, CreatedAt: tx.Now, UpdatedAt: tx.Now}
 	if before == nil {
 		id = tx.NewID()
+		after.ID, after.Status = id, StatusDraft
+		var listed *time.Time
+		if initial == StatusOnSale {
+			if hi <= 0 {
+				return nil, false, platform.E(CodeNotSellable)
+			}
+			after.Status, listed, after.ListAt = StatusOnSale, &tx.Now, nil
+			after.ListedAt = listed
+		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO products (id, category_id, brand_id, title, subtitle, description, attributes, status,
-				storage_class, price_min, price_max, list_at, delist_at, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)`,
-			id, in.CategoryID, in.BrandID, in.Title, in.Subtitle, in.Description, attrs, string(StatusDraft),
-			string(in.StorageClass), lo, hi, in.ListAt, in.DelistAt, tx.Now)
+				storage_class, price_min, price_max, list_at, delist_at, listed_at, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)`,
+			id, in.CategoryID, in.BrandID, in.Title, in.Subtitle, in.Description, attrs, string(after.Status),
+			string(in.StorageClass), lo, hi, after.ListAt, in.DelistAt, listed, tx.Now)
 		if err != nil {
 			return nil, false, fmt.Errorf("catalog: create product: %w", err)
 		}
@@ -156,18 +169,22 @@ func saveProduct(ctx context.Context, tx *store.Tx, actor audit.Actor, id platfo
 			return nil, false, fmt.Errorf("catalog: update product %d: %w", id, err)
 		}
 	}
-	if err := saveSKUs(ctx, tx, id, in.SKUs); err != nil {
+	ids, err := saveSKUs(ctx, tx, id, in.SKUs)
+	if err != nil {
 		return nil, false, err
+	}
+	// The saved product is the input as written: the snapshot needs no
+	// read back.
+	after.SKUs = slices.Clone(in.SKUs)
+	for i := range after.SKUs {
+		after.SKUs[i].ID = ids[i]
 	}
 	var oldTags []string
 	if before != nil {
 		oldTags = before.Tags
+		after.Status, after.ListedAt, after.CreatedAt = before.Status, before.ListedAt, before.CreatedAt
 	}
 	if _, err := writeTags(ctx, tx, id, oldTags, in.Tags); err != nil {
-		return nil, false, err
-	}
-	after, err := loadEdit(ctx, tx, id)
-	if err != nil {
 		return nil, false, err
 	}
 	action := "product.update"
@@ -203,7 +220,8 @@ func sameInput(have, in ProductInput) bool {
 // saveSKUs writes skus at their positions: a code the product has is
 // updated (and active again), a new code inserted; the product's other
 // active SKUs become inactive (orders still point at them).
-func saveSKUs(ctx context.Context, tx *store.Tx, productID platform.ID, skus []SKUInput) error {
+func saveSKUs(ctx context.Context, tx *store.Tx, productID platform.ID, skus []SKUInput) ([]platform.ID, error) {
+	ids := make([]platform.ID, len(skus))
 	codes := make([]any, 0, len(skus)+1)
 	codes = append(codes, productID)
 	ph := make([]string, 0, len(skus))
@@ -213,30 +231,32 @@ func saveSKUs(ctx context.Context, tx *store.Tx, productID platform.ID, skus []S
 		spec := attrsJSON(s.Spec)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
+			sid = tx.NewID()
 			_, err = tx.ExecContext(ctx, `INSERT INTO skus (id, product_id, code, spec, spec_text, price, compare_at_price, cost, weight_g,
 					volume_cm3, barcode, status, position, created_at, updated_at)
 				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'active', $12, $13, $13)`,
-				tx.NewID(), productID, s.Code, spec, specText(s.Spec), s.Price, s.CompareAt, s.Cost, s.WeightG, s.VolumeCM3, s.Barcode, i, tx.Now)
+				sid, productID, s.Code, spec, specText(s.Spec), s.Price, s.CompareAt, s.Cost, s.WeightG, s.VolumeCM3, s.Barcode, i, tx.Now)
 		case err != nil:
 		case owner != productID:
-			return platform.E(CodeSKUTaken).With(fmt.Sprintf("skus.%d.code", i), "catalog.field.code_taken", s.Code)
+			return nil, platform.E(CodeSKUTaken).With(fmt.Sprintf("skus.%d.code", i), "catalog.field.code_taken", s.Code)
 		default:
 			_, err = tx.ExecContext(ctx, `UPDATE skus SET spec = $1, spec_text = $2, price = $3, compare_at_price = $4, cost = $5, weight_g = $6,
 					volume_cm3 = $7, barcode = $8, status = 'active', position = $9, updated_at = $10 WHERE id = $11`,
 				spec, specText(s.Spec), s.Price, s.CompareAt, s.Cost, s.WeightG, s.VolumeCM3, s.Barcode, i, tx.Now, sid)
 		}
 		if err != nil {
-			return fmt.Errorf("catalog: save sku %s: %w", s.Code, err)
+			return nil, fmt.Errorf("catalog: save sku %s: %w", s.Code, err)
 		}
+		ids[i] = sid
 		codes = append(codes, s.Code)
 		ph = append(ph, fmt.Sprintf("$%d", len(codes)))
 	}
 	_, err := tx.ExecContext(ctx, `UPDATE skus SET status = 'inactive', updated_at = $`+fmt.Sprint(len(codes)+1)+`
 		WHERE product_id = $1 AND status = 'active' AND code NOT IN (`+strings.Join(ph, ", ")+`)`, append(codes, tx.Now)...)
 	if err != nil {
-		return fmt.Errorf("catalog: retire skus of %d: %w", productID, err)
+		return nil, fmt.Errorf("catalog: retire skus of %d: %w", productID, err)
 	}
-	return nil
+	return ids, nil
 }
 
 // attrsJSON writes attributes as a JSON object in their order (the read

@@ -107,7 +107,11 @@ func (a *Admin) Import(ctx context.Context, actor audit.Actor, rows []ImportRow,
 				if g.bad {
 					continue
 				}
-				p, changed, err := saveProduct(ctx, tx, actor, g.id, g.in, tpls)
+				initial := StatusDraft
+				if g.status == StatusOnSale {
+					initial = StatusOnSale
+				}
+				p, changed, err := saveProduct(ctx, tx, actor, g.id, g.in, tpls, initial)
 				if err != nil {
 					return fmt.Errorf("catalog: import line %d: %w", g.rows[0].Line, err)
 				}
