@@ -123,20 +123,22 @@ func rawProducts(db *store.DB, n int) error {
 	return db.Load(context.Background(), func(l *store.Loader) error {
 		p := l.Into("products", "id", "category_id", "title", "description", "attributes", "status", "storage_class", "price_min", "price_max", "created_at", "updated_at")
 		s := l.Into("skus", "id", "product_id", "code", "spec", "spec_text", "price", "compare_at_price", "cost", "weight_g", "volume_cm3", "status", "position", "created_at", "updated_at")
-		for i := range n {
-			pid := int64(1_000_000 + i/2)
-			price := int64((59+i/2%40)*100 + 90)
-			if i%2 == 0 {
-				if err := p.Add(pid, cat, fmt.Sprintf("纯棉T恤 %d 号", i/2), "<p>宽松版型</p>", `{"材质":"棉","产地":"新疆"}`, "on_sale", "ambient", price, price, at, at); err != nil {
-					return err
-				}
-			}
-			if err := s.Add(int64(2_000_000+i), pid, fmt.Sprintf("TS-%d-%d", i/2, i%2), `{"颜色":"黑色"}`, "黑色", price, price+4000, int64(2000), 220, 1200, "active", i%2, at, at); err != nil {
+		price := func(i int) int64 { return int64((59+i/2%40)*100 + 90) }
+		for i := 0; i < n; i += 2 {
+			if err := p.Add(int64(1_000_000+i/2), cat, fmt.Sprintf("纯棉T恤 %d 号", i/2), "<p>宽松版型</p>", `{"材质":"棉","产地":"新疆"}`, "on_sale", "ambient", price(i), price(i), at, at); err != nil {
 				return err
 			}
 		}
+		// Products first: a full SKU batch may be written before the last
+		// product batch otherwise.
 		if err := p.Flush(); err != nil {
 			return err
+		}
+		for i := range n {
+			pid := int64(1_000_000 + i/2)
+			if err := s.Add(int64(2_000_000+i), pid, fmt.Sprintf("TS-%d-%d", i/2, i%2), `{"颜色":"黑色"}`, "黑色", price(i), price(i)+4000, int64(2000), 220, 1200, "active", i%2, at, at); err != nil {
+				return err
+			}
 		}
 		return s.Flush()
 	})

@@ -169,7 +169,7 @@ func saveProduct(ctx context.Context, tx *store.Tx, actor audit.Actor, id platfo
 			return nil, false, fmt.Errorf("catalog: update product %d: %w", id, err)
 		}
 	}
-	ids, err := saveSKUs(ctx, tx, id, in.SKUs)
+	ids, err := saveSKUs(ctx, tx, id, in.SKUs, before == nil)
 	if err != nil {
 		return nil, false, err
 	}
@@ -219,9 +219,27 @@ func sameInput(have, in ProductInput) bool {
 
 // saveSKUs writes skus at their positions: a code the product has is
 // updated (and active again), a new code inserted; the product's other
-// active SKUs become inactive (orders still point at them).
-func saveSKUs(ctx context.Context, tx *store.Tx, productID platform.ID, skus []SKUInput) ([]platform.ID, error) {
+// active SKUs become inactive (orders still point at them). A new
+// product's SKUs are all inserted: a code another product holds fails
+// the insert's unique key.
+func saveSKUs(ctx context.Context, tx *store.Tx, productID platform.ID, skus []SKUInput, isNew bool) ([]platform.ID, error) {
 	ids := make([]platform.ID, len(skus))
+	if isNew {
+		for i, s := range skus {
+			ids[i] = tx.NewID()
+			_, err := tx.ExecContext(ctx, `INSERT INTO skus (id, product_id, code, spec, spec_text, price, compare_at_price, cost, weight_g,
+					volume_cm3, barcode, status, position, created_at, updated_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'active', $12, $13, $13)`,
+				ids[i], productID, s.Code, attrsJSON(s.Spec), specText(s.Spec), s.Price, s.CompareAt, s.Cost, s.WeightG, s.VolumeCM3, s.Barcode, i, tx.Now)
+			if store.IsUniqueViolation(err) {
+				return nil, platform.E(CodeSKUTaken).With(fmt.Sprintf("skus.%d.code", i), "catalog.field.code_taken", s.Code)
+			}
+			if err != nil {
+				return nil, fmt.Errorf("catalog: save sku %s: %w", s.Code, err)
+			}
+		}
+		return ids, nil
+	}
 	codes := make([]any, 0, len(skus)+1)
 	codes = append(codes, productID)
 	ph := make([]string, 0, len(skus))
@@ -326,7 +344,7 @@ func loadEdit(ctx context.Context, q store.Querier, id platform.ID) (*ProductEdi
 		return nil, fmt.Errorf("catalog: edit skus of %d: %w", id, err)
 	}
 	rows.Close()
-	if p.Tags, err = productTags(ctx, q, id); err != nil {
+	if p.Tags, err = tagsOf(ctx, q, id); err != nil {
 		return nil, err
 	}
 	return p, nil

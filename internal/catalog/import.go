@@ -3,8 +3,6 @@ package catalog
 import (
 	"cmp"
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -61,6 +59,9 @@ type importGroup struct {
 	status  Status
 	id      platform.ID // the existing product, or 0
 	bad     bool
+	// same: the existing product already is what the rows say (seen in
+	// the check; the apply leaves it alone).
+	same bool
 }
 
 // importApplyBatch is how many products one write transaction applies,
@@ -105,6 +106,10 @@ func (a *Admin) Import(ctx context.Context, actor audit.Actor, rows []ImportRow,
 			created, updated, unchanged = 0, 0, 0
 			for _, g := range batch {
 				if g.bad {
+					continue
+				}
+				if g.same {
+					unchanged++
 					continue
 				}
 				initial := StatusDraft
@@ -202,6 +207,10 @@ func buildGroups(ctx context.Context, tx *store.Tx, rows []ImportRow, rep *Impor
 			codeLine[strings.ToUpper(code)] = r.Line
 		}
 	}
+	owners, err := skuOwners(ctx, tx, rows)
+	if err != nil {
+		return nil, err
+	}
 	for _, g := range groups {
 		first := g.rows[0]
 		for _, r := range g.rows[1:] {
@@ -211,7 +220,7 @@ func buildGroups(ctx context.Context, tx *store.Tx, rows []ImportRow, rep *Impor
 				}
 			}
 		}
-		if err := buildGroup(ctx, tx, g, cats, brands, fail); err != nil {
+		if err := buildGroup(ctx, tx, g, cats, brands, owners, fail); err != nil {
 			return nil, err
 		}
 		if g.bad {
@@ -236,7 +245,7 @@ func buildGroups(ctx context.Context, tx *store.Tx, rows []ImportRow, rep *Impor
 
 // buildGroup reads a group's cells into its input, finds the product its
 // SKU codes belong to and merges the file's SKUs into that product's.
-func buildGroup(ctx context.Context, tx *store.Tx, g *importGroup, cats map[string]platform.ID, brands map[string]platform.ID,
+func buildGroup(ctx context.Context, tx *store.Tx, g *importGroup, cats, brands, skuOwner map[string]platform.ID,
 	fail func(*importGroup, int, string, string, ...any)) error {
 	first := g.rows[0]
 	line := first.Line
@@ -314,13 +323,7 @@ func buildGroup(ctx context.Context, tx *store.Tx, g *importGroup, cats map[stri
 		if s.Code == "" {
 			continue
 		}
-		var owner platform.ID
-		err := tx.QueryRowContext(ctx, `SELECT product_id FROM skus WHERE code = $1`, s.Code).Scan(&owner)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-		case err != nil:
-			return fmt.Errorf("catalog: import sku %s: %w", s.Code, err)
-		default:
+		if owner, ok := skuOwner[s.Code]; ok {
 			if len(owners) > 0 && !owners[owner] {
 				fail(g, r.Line, ColSKUCode, "catalog.import.codes_span")
 			}
@@ -353,7 +356,59 @@ func buildGroup(ctx context.Context, tx *store.Tx, g *importGroup, cats map[stri
 		}
 	}
 	g.in.SKUs, g.skuLine = merged, lines
+	if g.in.Tags == nil {
+		g.in.Tags = have.Tags
+	}
+	// Normalise a copy the way the save would, to see whether it changes
+	// anything.
+	probe := g.in
+	probe.SKUs = slices.Clone(g.in.SKUs)
+	if probe.Validate(nil) == nil && sameInput(have.ProductInput, probe) && (g.status == "" || g.status == have.Status) {
+		g.same = true
+	}
 	return nil
+}
+
+// skuOwners finds the products that hold the rows' SKU codes, a few
+// hundred codes per query.
+func skuOwners(ctx context.Context, tx *store.Tx, rows []ImportRow) (map[string]platform.ID, error) {
+	out := map[string]platform.ID{}
+	var codes []any
+	flush := func() error {
+		if len(codes) == 0 {
+			return nil
+		}
+		ph := make([]string, len(codes))
+		for i := range codes {
+			ph[i] = "$" + strconv.Itoa(i+1)
+		}
+		rs, err := tx.QueryContext(ctx, `SELECT code, product_id FROM skus WHERE code IN (`+strings.Join(ph, ", ")+`)`, codes...)
+		if err != nil {
+			return fmt.Errorf("catalog: import sku owners: %w", err)
+		}
+		defer rs.Close()
+		for rs.Next() {
+			var code string
+			var id platform.ID
+			if err := rs.Scan(&code, &id); err != nil {
+				return err
+			}
+			out[code] = id
+		}
+		codes = codes[:0]
+		return rs.Err()
+	}
+	for _, r := range rows {
+		if c := r.Get(ColSKUCode); c != "" {
+			codes = append(codes, c)
+		}
+		if len(codes) == 500 {
+			if err := flush(); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return out, flush()
 }
 
 func indexSKU(skus []SKUInput, code string) int {

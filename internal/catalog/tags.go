@@ -147,6 +147,11 @@ func productTags(ctx context.Context, q store.Querier, id platform.ID) ([]string
 	if _, err := productStatus(ctx, q, id); err != nil {
 		return nil, err
 	}
+	return tagsOf(ctx, q, id)
+}
+
+// tagsOf reads the tags of a product known to exist.
+func tagsOf(ctx context.Context, q store.Querier, id platform.ID) ([]string, error) {
 	rows, err := q.QueryContext(ctx, `SELECT tag FROM product_tags WHERE product_id = $1 ORDER BY created_at, tag`, id)
 	if err != nil {
 		return nil, fmt.Errorf("catalog: tags of %d: %w", id, err)
