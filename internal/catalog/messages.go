@@ -1,0 +1,136 @@
+package catalog
+
+import "storeops/internal/platform"
+
+// adminTexts are the product management texts (console, validation).
+var adminTexts = platform.Texts{
+	"kind.brand":                       {"品牌", "brand"},
+	"catalog.unknown_brand":            {"品牌不存在", "is not a known brand"},
+	"catalog.storage.ambient":          {"常温", "Ambient"},
+	"catalog.storage.chilled":          {"冷藏", "Chilled"},
+	"catalog.storage.frozen":           {"冷冻", "Frozen"},
+	"catalog.field.delist_before_list": {"下架时间须晚于上架时间", "must be after the listing time"},
+	"catalog.field.need_sku":           {"至少需要一个 SKU", "needs at least one SKU"},
+	"catalog.field.too_many_skus":      {"SKU 不能超过 %d 个", "must have at most %d SKUs"},
+	"catalog.field.code_chars":         {"只能包含字母、数字、点、横线和下划线，且以字母或数字开头", "may hold letters, digits, dots, dashes and underscores, starting with a letter or digit"},
+	"catalog.field.code_repeated":      {"SKU 编码重复", "repeats another SKU's code"},
+	"catalog.field.code_taken":         {"SKU 编码 %s 已属于其他商品", "SKU code %s belongs to another product"},
+	"catalog.field.spec_names":         {"各 SKU 的规格项必须相同", "must name the same spec attributes as the other SKUs"},
+	"catalog.field.spec_repeated":      {"规格组合重复", "repeats another SKU's spec"},
+	"catalog.field.spec_needed":        {"多个 SKU 需要用规格（颜色、尺码等）区分", "several SKUs need spec attributes (colour, size…) to tell them apart"},
+	"catalog.field.compare_at_low":     {"划线价须高于售价", "must be above the price"},
+	"catalog.field.barcode":            {"不是有效的商品条码（EAN-8/UPC-A/EAN-13/GTIN-14）", "is not a valid barcode (EAN-8, UPC-A, EAN-13, GTIN-14)"},
+	"catalog.field.money":              {"金额无效", "is not a valid amount"},
+	"catalog.field.attr_name":          {"属性名不能为空", "needs a name"},
+	"catalog.field.attr_repeated":      {"属性重复", "is repeated"},
+	"catalog.field.too_many_attrs":     {"属性不能超过 %d 个", "must have at most %d attributes"},
+	"catalog.field.not_a_choice":       {"须为以下之一：%s", "must be one of: %s"},
+	"catalog.field.brand_taken":        {"品牌名已存在", "is already a brand"},
+}
+
+// messages are all the catalog's texts.
+func messages() platform.Texts {
+	out := platform.Texts{}
+	for _, t := range []platform.Texts{Texts, adminTexts, consoleTexts, importTexts} {
+		for k, v := range t {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// importTexts are the import's reasons and page.
+var importTexts = platform.Texts{
+	"catalog.import_title":            {"批量导入商品", "Import products"},
+	"catalog.import.reason":           {"批量导入", "Import"},
+	"catalog.import.unreadable":       {"文件无法读取", "The file cannot be read"},
+	"catalog.import.too_big":          {"文件不能超过 %d MB", "The file must be at most %d MB"},
+	"catalog.import.no_header":        {"文件没有表头行", "The file has no header row"},
+	"catalog.import.repeated_column":  {"列「%s」重复", "Column %q appears twice"},
+	"catalog.import.no_sku_column":    {"缺少「SKU编码」列", "The sku_code column is missing"},
+	"catalog.import.too_many_rows":    {"一次最多导入 %d 行", "At most %d rows per file"},
+	"catalog.import.not_utf8":         {"第 %d 行不是 UTF-8 文本", "Row %d is not UTF-8 text"},
+	"catalog.import.not_utf8_file":    {"CSV 须为 UTF-8 编码（Excel 中另存为「CSV UTF-8」）", "The CSV must be UTF-8 (save as CSV UTF-8)"},
+	"catalog.import.cell_too_long":    {"第 %d 行有单元格过长", "Row %d has a cell that is too long"},
+	"catalog.import.bad_csv":          {"CSV 格式有误：%s", "The CSV is malformed: %s"},
+	"catalog.import.bad_xlsx":         {"不是有效的 XLSX 文件", "Not a valid XLSX file"},
+	"catalog.import.code_twice":       {"SKU 编码与第 %d 行重复", "The SKU code repeats row %d"},
+	"catalog.import.differs":          {"与第 %d 行同一商品的值不一致", "Differs from the same product's row %d"},
+	"catalog.import.unknown_category": {"分类「%s」不存在", "No category %q"},
+	"catalog.import.unknown_brand":    {"品牌「%s」不存在，请先在品牌中添加", "No brand %q; add it first"},
+	"catalog.import.codes_span":       {"同一商品编号下的 SKU 属于不同的已有商品", "These SKU codes belong to different existing products"},
+	"catalog.import.bad_move":         {"商品状态不能从「%s」变为「%s」", "The status cannot go from %s to %s"},
+	"catalog.import.no_file":          {"请选择要导入的文件", "Choose a file to import"},
+	"catalog.import.applied":          {"已导入", "Imported"},
+	"catalog.import.checked":          {"检查完成（未写入）", "Checked (nothing written)"},
+	"catalog.import.refused":          {"文件中有错误行，未导入任何数据", "The file has bad rows; nothing was imported"},
+	"catalog.import.summary":          {"共 %d 行，%d 个商品，其中 %d 个有效", "%d rows, %d products, %d valid"},
+	"catalog.import.counts":           {"新建 %d 个，更新 %d 个，未变化 %d 个", "%d created, %d updated, %d unchanged"},
+	"catalog.import.row":              {"行号", "Row"},
+	"catalog.import.column":           {"列", "Column"},
+	"catalog.import.file":             {"CSV 或 XLSX 文件", "CSV or XLSX file"},
+	"catalog.import.apply_valid":      {"有错误行时仍导入有效的商品", "Import the valid products even if some rows are bad"},
+	"catalog.import.check":            {"仅检查", "Check only"},
+	"catalog.import.run":              {"导入", "Import"},
+	"catalog.import.help":             {"每行一个 SKU；同一「商品编号」的行属于同一商品。按 SKU 编码更新已有商品，重复导入同一文件不会产生变化。金额以元为单位，规格写作「颜色=黑色; 尺码=M」。", "One SKU per row; rows with the same spu are one product. Existing products are updated by SKU code; importing a file again changes nothing. Amounts in yuan, spec as 颜色=黑色; 尺码=M."},
+	"catalog.export_file":             {"导出（可再导入）", "Export (re-importable)"},
+}
+
+// consoleTexts are the console pages' texts.
+var consoleTexts = platform.Texts{
+	"catalog.nav_products":    {"商品管理", "Products"},
+	"catalog.products_title":  {"商品管理", "Products"},
+	"catalog.new_product":     {"新建商品", "New product"},
+	"catalog.edit_title":      {"编辑商品", "Edit product"},
+	"catalog.back_list":       {"返回商品列表", "Back to products"},
+	"catalog.images":          {"商品图片", "Images"},
+	"catalog.import":          {"批量导入", "Import"},
+	"catalog.export":          {"导出 Excel", "Export to Excel"},
+	"catalog.search":          {"搜索", "Search"},
+	"catalog.search_hint":     {"标题、SKU 编码或条码", "Title, SKU code or barcode"},
+	"catalog.filter":          {"筛选", "Filter"},
+	"catalog.reset":           {"重置", "Reset"},
+	"catalog.all":             {"全部", "All"},
+	"catalog.none":            {"无", "None"},
+	"catalog.empty":           {"没有符合条件的商品", "No products match"},
+	"catalog.next":            {"下一页", "Next page"},
+	"catalog.col.id":          {"商品 ID", "Product ID"},
+	"catalog.col.title":       {"标题", "Title"},
+	"catalog.col.status":      {"状态", "Status"},
+	"catalog.col.category":    {"分类", "Category"},
+	"catalog.col.brand":       {"品牌", "Brand"},
+	"catalog.col.price":       {"售价", "Price"},
+	"catalog.col.price_min":   {"最低价", "Lowest price"},
+	"catalog.col.price_max":   {"最高价", "Highest price"},
+	"catalog.col.skus":        {"SKU 数", "SKUs"},
+	"catalog.col.stock":       {"可售库存", "Available"},
+	"catalog.col.storage":     {"储存方式", "Storage"},
+	"catalog.col.tags":        {"标签", "Tags"},
+	"catalog.col.schedule":    {"定时", "Scheduled"},
+	"catalog.col.list_at":     {"定时上架", "Lists at"},
+	"catalog.col.delist_at":   {"定时下架", "Delists at"},
+	"catalog.col.updated_at":  {"更新时间", "Updated"},
+	"catalog.list_at":         {"定时上架", "List at"},
+	"catalog.delist_at":       {"定时下架", "Delist at"},
+	"catalog.subtitle":        {"副标题", "Subtitle"},
+	"catalog.attributes":      {"商品属性", "Attributes"},
+	"catalog.template_hint":   {"本分类的属性模板（* 为必填）：", "This category's attribute template (* required):"},
+	"catalog.description":     {"商品详情（支持 HTML，脚本会被移除）", "Description (HTML; scripts are removed)"},
+	"catalog.sku_hint":        {"每行一个 SKU；规格写作「颜色=黑色; 尺码=M」，金额以元为单位。留空的行会被忽略，删除某行即停售该 SKU。", "One SKU per line; spec as 颜色=黑色; 尺码=M, amounts in yuan. Blank lines are ignored; leaving a SKU out stops selling it."},
+	"catalog.sku_code":        {"SKU 编码", "SKU code"},
+	"catalog.sku_spec":        {"规格", "Spec"},
+	"catalog.compare_at":      {"划线价", "Compare-at"},
+	"catalog.cost":            {"成本", "Cost"},
+	"catalog.weight_g":        {"重量(克)", "Weight (g)"},
+	"catalog.volume_cm3":      {"体积(cm³)", "Volume (cm³)"},
+	"catalog.barcode":         {"条码", "Barcode"},
+	"catalog.save":            {"保存", "Save"},
+	"catalog.reason":          {"操作原因（选填）", "Reason (optional)"},
+	"catalog.move.on_sale":    {"上架", "Put on sale"},
+	"catalog.move.off_sale":   {"下架", "Take off sale"},
+	"catalog.move.archived":   {"归档", "Archive"},
+	"catalog.done.saved":      {"已保存", "Saved"},
+	"catalog.done.created":    {"商品已创建（草稿）", "Product created as a draft"},
+	"catalog.done.status":     {"状态已更新", "Status changed"},
+	"catalog.field.attr_text": {"格式应为「名称=值; 名称=值」", "must read name=value; name=value"},
+}
