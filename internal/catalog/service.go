@@ -57,7 +57,7 @@ func (c ServiceConfig) withDefaults() ServiceConfig {
 // NewService makes the read service on db.
 func NewService(db *store.DB, cfg ServiceConfig) *Service {
 	cfg = cfg.withDefaults()
-	return &Service{
+	s := &Service{
 		db:       db,
 		cfg:      cfg,
 		products: newTTLCache[platform.ID, *ProductDetail](cfg.ProductTTL, cfg.MaxProducts),
@@ -65,13 +65,20 @@ func NewService(db *store.DB, cfg ServiceConfig) *Service {
 		home:     newTTLCache[int, []Shelf](cfg.ProductTTL, 8),
 		images:   media.NewService(ProductImages(db), media.Config{CacheBytes: cfg.ImageCacheBytes}),
 	}
+	register(s)
+	return s
 }
 
 // Invalidate drops a product's cached page (after a price, stock or
-// listing change) and the cached category tree.
+// listing change), the cached category tree and the home shelves. The
+// catalog's writers call it for every Service of the process after they
+// commit (PublishProductChanged).
 func (s *Service) Invalidate(id platform.ID) {
-	s.products.del(id)
+	if id != 0 {
+		s.products.del(id)
+	}
 	s.tree.del(struct{}{})
+	s.home.clear()
 }
 
 // Tree returns the category tree (cached). It never fails for an empty
