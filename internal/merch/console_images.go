@@ -20,6 +20,10 @@ type ImagesData struct {
 	Title     string
 	Images    []ProductImage
 	CanEdit   bool
+	// Quality is the product's listing score; Fixes its fixes in the
+	// page's language.
+	Quality *Quality
+	Fixes   []string
 	// Accept is the file input's accept list; MaxText the byte limit.
 	Accept, MaxText string
 	Done            string
@@ -57,6 +61,14 @@ func (h *handlers) renderImages(w http.ResponseWriter, r *http.Request, status i
 	}
 	if data.Images, err = h.images.List(r.Context(), id); err != nil {
 		return err
+	}
+	if data.Quality, err = ProductQuality(r.Context(), h.db, id); err != nil && platform.ErrorCode(err) != platform.CodeNotFound {
+		return err
+	}
+	if data.Quality != nil {
+		for _, f := range data.Quality.Fixes {
+			data.Fixes = append(data.Fixes, f.Text(lang))
+		}
 	}
 	if failure != nil {
 		var fe FileErrors

@@ -47,9 +47,12 @@ func Module(d *module.Deps) (*module.Module, error) {
 	return &module.Module{
 		Name:        "merch",
 		Permissions: Permissions,
-		Messages:    messages,
+		Messages:    Texts,
 		Templates:   tpl,
-		Routes:      func(r *web.Router, rd *web.Renderer) { h.rd = rd; r.Add(h.routes()...) },
+		Menu: []web.MenuItem{
+			{Section: "nav.catalog", Label: "merch.nav_quality", Path: "/console/merch/quality", Perm: PermView, Order: 230},
+		},
+		Routes: func(r *web.Router, rd *web.Renderer) { h.rd = rd; r.Add(h.routes()...) },
 	}, nil
 }
 
@@ -63,6 +66,7 @@ type handlers struct {
 func (h *handlers) routes() []web.Route {
 	img := "/console/products/{id}/images"
 	return []web.Route{
+		{Method: http.MethodGet, Path: "/console/merch/quality", Surface: web.Console, Perm: PermView, Handler: h.qualityPage},
 		{Method: http.MethodGet, Path: img, Surface: web.Console, Perm: PermView, Handler: h.imagesPage},
 		{Method: http.MethodPost, Path: img, Surface: web.Console, Perm: PermImages, Handler: h.imagesUpload},
 		{Method: http.MethodPost, Path: img + "/{image}/delete", Surface: web.Console, Perm: PermImages, Handler: h.imageDelete},
