@@ -104,8 +104,8 @@ func count(t *testing.T, a *app.App, q string, args ...any) int {
 	return n
 }
 
-// order lists the product's image ids by position.
-func order(t *testing.T, a *app.App, product platform.ID) []platform.ID {
+// imageOrder lists the product's image ids by position.
+func imageOrder(t *testing.T, a *app.App, product platform.ID) []platform.ID {
 	t.Helper()
 	rows, err := a.DB.R.Query(`SELECT id FROM product_images WHERE product_id = $1 ORDER BY position, id`, product)
 	if err != nil {
@@ -131,14 +131,14 @@ func TestProductImagesConsole(t *testing.T) {
 		cat := f.Category("服饰", "Apparel", 0)
 		p, _ := f.Create(catalogtest.Product{Category: cat, Title: "纯棉T恤", Images: 1})
 		path := "/console/products/" + p.String() + "/images"
-		first := order(t, a, p)[0]
+		first := imageOrder(t, a, p)[0]
 
 		// Good uploads: JPEG, PNG and WebP in one form, after the existing image.
 		res := upload(t, a, platform.RoleCatalog, path, "a.jpg", jpegOf(t, 1200, 900), "b.png", pngOf(t, 300, 300), "c.webp", webp)
 		if res.Code != http.StatusSeeOther || !strings.Contains(res.Header().Get("Location"), "done=uploaded") {
 			t.Fatalf("upload: %d %s", res.Code, res.Body)
 		}
-		ids := order(t, a, p)
+		ids := imageOrder(t, a, p)
 		if len(ids) != 4 || ids[0] != first {
 			t.Fatalf("order after upload %v", ids)
 		}
@@ -186,7 +186,7 @@ func TestProductImagesConsole(t *testing.T) {
 			if res.Code != tc.status || !strings.Contains(res.Body.String(), tc.text) || !strings.Contains(res.Body.String(), tc.name) {
 				t.Fatalf("%s: %d %s", tc.name, res.Code, res.Body)
 			}
-			if got := len(order(t, a, p)); got != 4 {
+			if got := len(imageOrder(t, a, p)); got != 4 {
 				t.Fatalf("%s: %d images after a refused upload", tc.name, got)
 			}
 		}
@@ -199,19 +199,19 @@ func TestProductImagesConsole(t *testing.T) {
 		if res := form(t, a, platform.RoleCatalog, path+"/"+ids[3].String()+"/main", nil); res.Code != http.StatusSeeOther {
 			t.Fatalf("main: %d %s", res.Code, res.Body)
 		}
-		if got := order(t, a, p); got[0] != ids[3] || got[1] != ids[0] || got[3] != ids[2] {
+		if got := imageOrder(t, a, p); got[0] != ids[3] || got[1] != ids[0] || got[3] != ids[2] {
 			t.Fatalf("after main %v (was %v)", got, ids)
 		}
 		if res := form(t, a, platform.RoleCatalog, path+"/"+ids[0].String()+"/move", url.Values{"by": {"1"}}); res.Code != http.StatusSeeOther {
 			t.Fatalf("move: %d %s", res.Code, res.Body)
 		}
-		if got := order(t, a, p); got[1] != ids[1] || got[2] != ids[0] {
+		if got := imageOrder(t, a, p); got[1] != ids[1] || got[2] != ids[0] {
 			t.Fatalf("after move %v", got)
 		}
 		if res := form(t, a, platform.RoleCatalog, path+"/"+ids[1].String()+"/delete", nil); res.Code != http.StatusSeeOther {
 			t.Fatalf("delete: %d %s", res.Code, res.Body)
 		}
-		got := order(t, a, p)
+		got := imageOrder(t, a, p)
 		if len(got) != 3 || got[0] != ids[3] || got[1] != ids[0] || got[2] != ids[2] {
 			t.Fatalf("after delete %v", got)
 		}
@@ -249,7 +249,7 @@ func TestProductImagesConsole(t *testing.T) {
 		for target, status := range map[string]int{
 			"/console/products/999/images":                              404,
 			path + "/999/delete":                                        404,
-			path + "/" + order(t, a, other)[0].String() + "/main":       404,
+			path + "/" + imageOrder(t, a, other)[0].String() + "/main":  404,
 			path + "/" + ids[0].String() + "/move":                      422,
 			"/console/products/x/images/1/delete":                       404,
 			"/console/products/999/images/" + ids[0].String() + "/main": 404,
@@ -267,7 +267,7 @@ func TestProductImagesConsole(t *testing.T) {
 		if res := upload(t, a, platform.RoleCatalog, path); res.Code != http.StatusUnprocessableEntity {
 			t.Errorf("no file: %d", res.Code)
 		}
-		if got := order(t, a, other); len(got) != 1 {
+		if got := imageOrder(t, a, other); len(got) != 1 {
 			t.Fatalf("other product changed: %v", got)
 		}
 	})

@@ -43,13 +43,14 @@ func Module(d *module.Deps) (*module.Module, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &handlers{db: d.DB, images: NewImages(d.DB, media.Limits{})}
+	h := &handlers{db: d.DB, images: NewImages(d.DB, media.Limits{}), actions: NewActions(d.DB)}
 	return &module.Module{
 		Name:        "merch",
 		Permissions: Permissions,
 		Messages:    Texts,
 		Templates:   tpl,
 		Menu: []web.MenuItem{
+			{Section: "nav.catalog", Label: "merch.nav_slow", Path: "/console/merch/slow", Perm: PermView, Order: 240},
 			{Section: "nav.catalog", Label: "merch.nav_quality", Path: "/console/merch/quality", Perm: PermView, Order: 230},
 		},
 		Routes: func(r *web.Router, rd *web.Renderer) { h.rd = rd; r.Add(h.routes()...) },
@@ -58,15 +59,18 @@ func Module(d *module.Deps) (*module.Module, error) {
 
 // handlers serve the console pages.
 type handlers struct {
-	db     *store.DB
-	images *Images
-	rd     *web.Renderer
+	db      *store.DB
+	images  *Images
+	actions *Actions
+	rd      *web.Renderer
 }
 
 func (h *handlers) routes() []web.Route {
 	img := "/console/products/{id}/images"
 	return []web.Route{
 		{Method: http.MethodGet, Path: "/console/merch/quality", Surface: web.Console, Perm: PermView, Handler: h.qualityPage},
+		{Method: http.MethodGet, Path: "/console/merch/slow", Surface: web.Console, Perm: PermView, Handler: h.slowPage},
+		{Method: http.MethodPost, Path: "/console/merch/slow/{id}/{action}", Surface: web.Console, Perm: PermAct, Handler: h.slowAction},
 		{Method: http.MethodGet, Path: img, Surface: web.Console, Perm: PermView, Handler: h.imagesPage},
 		{Method: http.MethodPost, Path: img, Surface: web.Console, Perm: PermImages, Handler: h.imagesUpload},
 		{Method: http.MethodPost, Path: img + "/{image}/delete", Surface: web.Console, Perm: PermImages, Handler: h.imageDelete},
