@@ -51,6 +51,7 @@ func Module(d *module.Deps) (*module.Module, error) {
 		Templates:   tpl,
 		Menu: []web.MenuItem{
 			{Section: "nav.catalog", Label: "merch.nav_slow", Path: "/console/merch/slow", Perm: PermView, Order: 240},
+			{Section: "nav.catalog", Label: "merch.nav_new", Path: "/console/merch/new", Perm: PermView, Order: 250},
 			{Section: "nav.catalog", Label: "merch.nav_quality", Path: "/console/merch/quality", Perm: PermView, Order: 230},
 		},
 		Routes: func(r *web.Router, rd *web.Renderer) { h.rd = rd; r.Add(h.routes()...) },
@@ -71,6 +72,7 @@ func (h *handlers) routes() []web.Route {
 		{Method: http.MethodGet, Path: "/console/merch/quality", Surface: web.Console, Perm: PermView, Handler: h.qualityPage},
 		{Method: http.MethodGet, Path: "/console/merch/slow", Surface: web.Console, Perm: PermView, Handler: h.slowPage},
 		{Method: http.MethodPost, Path: "/console/merch/slow/{id}/{action}", Surface: web.Console, Perm: PermAct, Handler: h.slowAction},
+		{Method: http.MethodGet, Path: "/console/merch/new", Surface: web.Console, Perm: PermView, Handler: h.newPage},
 		{Method: http.MethodGet, Path: img, Surface: web.Console, Perm: PermView, Handler: h.imagesPage},
 		{Method: http.MethodPost, Path: img, Surface: web.Console, Perm: PermImages, Handler: h.imagesUpload},
 		{Method: http.MethodPost, Path: img + "/{image}/delete", Surface: web.Console, Perm: PermImages, Handler: h.imageDelete},
