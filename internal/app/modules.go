@@ -16,6 +16,7 @@ import (
 	"storeops/internal/payment"
 	"storeops/internal/platform"
 	"storeops/internal/promotion"
+	"storeops/internal/review"
 	"storeops/internal/search"
 	"storeops/internal/shop"
 	"storeops/internal/staff"
@@ -39,6 +40,7 @@ var factories = []func(*module.Deps) (*module.Module, error){
 	promotion.Module,
 	checkout.Module,
 	invoice.Module,
+	review.Module,
 	audit.Module,
 	staff.Module,
 	analytics.Module,
