@@ -56,7 +56,7 @@ var demoPhrases = map[Topic]phrases{
 		good: []string{"正好", "很合适", "标准", "合身"},
 		bad:  []string{"偏小", "偏大", "不合适，要换", "小了一码"}},
 	TopicPrice: {subj: []string{"价格", "性价比", "这个价钱"},
-		good: []string{"很划算", "很实惠", "超值", "很高", "便宜"},
+		good: []string{"很划算", "很实惠", "超值", "挺便宜", "真的值"},
 		bad:  []string{"有点贵", "太贵了", "不值这个价", "偏高，不划算"}},
 	TopicLooks: {subj: []string{"颜色", "款式", "外观", "颜值"},
 		good: []string{"很好看", "很漂亮", "跟图片一样", "很喜欢", "很高级"},
