@@ -25,6 +25,9 @@ var messages = platform.Texts{
 	"review.topic.taste":     {"口味", "Taste"},
 	"review.topic.function":  {"功能", "Function"},
 
+	// The catalog section's heading, as the catalog declares it (the same
+	// text twice is allowed), so the menu reads right in either order.
+	"nav.catalog":       {"商品", "Catalog"},
 	"review.nav":        {"商品评价", "Reviews"},
 	"review.nav_topics": {"评价洞察", "Review insights"},
 	"review.list_title": {"商品评价", "Product reviews"},

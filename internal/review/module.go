@@ -48,8 +48,8 @@ func Module(d *module.Deps) (*module.Module, error) {
 		Permissions: Permissions,
 		Messages:    messages,
 		Menu: []web.MenuItem{
-			{Section: "nav.catalog", Label: "review.nav", Path: "/console/reviews", Perm: PermView, Order: 250},
-			{Section: "nav.catalog", Label: "review.nav_topics", Path: "/console/review-topics", Perm: PermView, Order: 251},
+			{Section: "nav.catalog", Label: "review.nav", Path: "/console/reviews", Perm: PermView, Order: 260},
+			{Section: "nav.catalog", Label: "review.nav_topics", Path: "/console/review-topics", Perm: PermView, Order: 261},
 		},
 		Templates: tpl,
 		Routes:    func(r *web.Router, rd *web.Renderer) { h.rd = rd; r.Add(h.routes()...) },
