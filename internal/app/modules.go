@@ -10,6 +10,7 @@ import (
 	"storeops/internal/demo"
 	"storeops/internal/inventory"
 	"storeops/internal/invoice"
+	"storeops/internal/merch"
 	"storeops/internal/module"
 	"storeops/internal/ops"
 	"storeops/internal/order"
@@ -41,6 +42,7 @@ var factories = []func(*module.Deps) (*module.Module, error){
 	checkout.Module,
 	invoice.Module,
 	review.Module,
+	merch.Module,
 	audit.Module,
 	staff.Module,
 	analytics.Module,
