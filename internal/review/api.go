@@ -23,6 +23,7 @@ type PublicReview struct {
 	Rating    int         `json:"rating"`
 	Body      string      `json:"body"`
 	Topics    []TopicHit  `json:"topics,omitempty"`
+	Images    []Image     `json:"images,omitempty"`
 	Reply     string      `json:"reply,omitempty"`
 	RepliedAt *time.Time  `json:"replied_at,omitempty"`
 	CreatedAt time.Time   `json:"created_at"`
@@ -32,7 +33,7 @@ type PublicReview struct {
 func (v PublicReview) Stars() string { return Stars(v.Rating) }
 
 func publicOf(v Review) PublicReview {
-	return PublicReview{ID: v.ID, Author: v.Author, SpecText: v.SpecText, Rating: v.Rating, Body: v.Body, Topics: v.Topics,
+	return PublicReview{ID: v.ID, Author: v.Author, SpecText: v.SpecText, Rating: v.Rating, Body: v.Body, Topics: v.Topics, Images: v.Images,
 		Reply: v.Reply, RepliedAt: v.RepliedAt, CreatedAt: v.CreatedAt}
 }
 

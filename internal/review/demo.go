@@ -32,7 +32,7 @@ type demoLine struct {
 func runDemo(ctx context.Context, env *module.DemoEnv) error {
 	if env.Clear {
 		return env.DB.Load(ctx, func(l *store.Loader) error {
-			for _, t := range []string{"review_topics", "reviews"} {
+			for _, t := range []string{"review_images", "review_topics", "reviews"} {
 				if err := l.Exec(`DELETE FROM ` + t); err != nil {
 					return fmt.Errorf("review: demo clear: %w", err)
 				}

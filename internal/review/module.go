@@ -74,6 +74,11 @@ func (h *handlers) routes() []web.Route {
 				Description: "rating 1–5, body up to 1000 characters. The order must be delivered (409 review_not_eligible); a line is reviewed once (409 review_exists). " +
 					"A review with a link, advertising, contact details or profanity is held for moderation: status pending, flags say why.",
 				Request: Input{}, Response: Review{}, Status: http.StatusCreated}},
+		{Method: http.MethodPost, Path: "/api/v1/reviews/{id}/images", Surface: web.API, Customer: true, Handler: h.apiAddImage,
+			Doc: &web.OpenAPIOp{Tag: tag, Summary: "Add a photo to one of the signed-in customer's reviews",
+				Description: "The body is the image itself (JPEG, PNG or WebP, checked by content, at most 8 MiB and 40 megapixels): 415 image_type, 413 image_too_large, " +
+					"422 image_too_many_pixels or image_corrupt. At most 6 photos (409 review_images_full); none on a rejected review (409 review_rejected).",
+				Response: Review{}, Status: http.StatusCreated}},
 		{Method: http.MethodGet, Path: "/api/v1/customers/me/reviews", Surface: web.API, Customer: true, Handler: h.apiMine,
 			Doc: &web.OpenAPIOp{Tag: tag, Summary: "The signed-in customer's reviews, newest first, in every status", Query: pageQuery,
 				Response: platform.Page[Review]{}}},
@@ -87,6 +92,7 @@ func (h *handlers) routes() []web.Route {
 				Response:    ProductReviews{}}},
 
 		{Method: http.MethodGet, Path: "/p/{id}/reviews", Surface: web.Shop, Handler: h.shopReviews},
+		{Method: http.MethodGet, Path: "/review-images/{id}", Surface: web.Shop, Handler: h.image},
 
 		{Method: http.MethodGet, Path: "/console/reviews", Surface: web.Console, Perm: PermView, Handler: h.listPage},
 		{Method: http.MethodPost, Path: "/console/reviews/{id}/approve", Surface: web.Console, Perm: PermModerate, Handler: h.approveForm},

@@ -127,6 +127,9 @@ func List(ctx context.Context, q store.Querier, f Filter) (platform.Page[Review]
 	if err := withTopics(ctx, q, page.Items); err != nil {
 		return platform.Page[Review]{}, err
 	}
+	if err := withImages(ctx, q, page.Items); err != nil {
+		return platform.Page[Review]{}, err
+	}
 	return page, nil
 }
 

@@ -71,6 +71,8 @@ type Review struct {
 	Status   Status     `json:"status"`
 	Flags    []Flag     `json:"flags,omitempty"`
 	Topics   []TopicHit `json:"topics,omitempty"`
+	// Images are the shopper's photos, in the order added.
+	Images []Image `json:"images,omitempty"`
 	// RejectReason says why staff hid the review (shown to its author).
 	RejectReason string `json:"reject_reason,omitempty"`
 	ModeratedBy  string `json:"-"`

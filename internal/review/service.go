@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"storeops/internal/audit"
+	"storeops/internal/media"
 	"storeops/internal/order"
 	"storeops/internal/outbox"
 	"storeops/internal/platform"
@@ -20,11 +21,12 @@ import (
 // Service holds the review rules; its exported methods own their
 // transactions.
 type Service struct {
-	db *store.DB
+	db    *store.DB
+	media *media.Service
 }
 
 // NewService makes the service over db.
-func NewService(db *store.DB) *Service { return &Service{db: db} }
+func NewService(db *store.DB) *Service { return &Service{db: db, media: newMedia(db)} }
 
 const reviewCols = `r.id, r.product_id, r.order_id, r.order_line_id, r.customer_id, r.author, r.spec_text, r.rating, r.body, r.status, r.flags,
 	r.moderated_by, r.reject_reason, r.reply, r.replied_by, r.replied_at, r.reply_updated_at, r.created_at, r.updated_at, COALESCE(p.title, '')`
@@ -66,6 +68,9 @@ func byID(ctx context.Context, q store.Querier, id platform.ID) (Review, error) 
 	}
 	list := []Review{v}
 	if err := withTopics(ctx, q, list); err != nil {
+		return Review{}, err
+	}
+	if err := withImages(ctx, q, list); err != nil {
 		return Review{}, err
 	}
 	return list[0], nil
