@@ -40,25 +40,46 @@ func runDemo(ctx context.Context, env *module.DemoEnv) error {
 			return nil
 		})
 	}
-	lines, err := demoLines(ctx, env.DB)
-	if err != nil {
-		return err
-	}
 	kinds := map[int64]demoKind{}
 	for _, c := range env.Shop.Categories {
 		kinds[c.ID] = kindOf(c.Name)
 	}
+	var total int
+	if err := env.DB.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM order_lines ol JOIN orders o ON o.id = ol.order_id
+		WHERE o.status IN ('delivered', 'completed', 'after_sale')`).Scan(&total); err != nil {
+		return fmt.Errorf("review: demo lines: %w", err)
+	}
+	env.Shop.Progress.Start("reviews", int64(total))
+	// Lines are read and reviewed a chunk at a time, so memory stays flat
+	// at any scale.
+	for after := int64(-1 << 63); ; {
+		lines, err := demoLines(ctx, env.DB, after, demoChunk)
+		if err != nil {
+			return err
+		}
+		if len(lines) == 0 {
+			return nil
+		}
+		after = lines[len(lines)-1].id
+		if err := loadDemo(ctx, env, kinds, lines); err != nil {
+			return err
+		}
+		env.Shop.Progress.Add(int64(len(lines)))
+	}
+}
+
+// demoChunk is how many delivered lines one load takes.
+const demoChunk = 50_000
+
+// loadDemo writes the reviews of one chunk of lines.
+func loadDemo(ctx context.Context, env *module.DemoEnv, kinds map[int64]demoKind, lines []demoLine) error {
 	shop := env.Shop
 	end := shop.End.UTC()
-	shop.Progress.Start("reviews", int64(len(lines)))
 	return env.DB.Load(ctx, func(l *store.Loader) error {
 		rb := l.Into("reviews", "id", "product_id", "order_id", "order_line_id", "customer_id", "author", "spec_text", "rating", "body", "status", "flags",
 			"moderated_by", "moderated_at", "reject_reason", "reply", "replied_by", "replied_at", "reply_updated_at", "created_at", "updated_at")
 		tb := l.Into("review_topics", "review_id", "topic", "polarity", "product_id")
-		for i, ln := range lines {
-			if i%4096 == 0 {
-				shop.Progress.Add(4096)
-			}
+		for _, ln := range lines {
 			r := shop.Rand("review", ln.id)
 			if r.Float64() >= demoShare {
 				continue
@@ -147,12 +168,13 @@ func demoRating(x float64, weak bool) int {
 	return 5
 }
 
-// demoLines reads every delivered order line, oldest first.
-func demoLines(ctx context.Context, db *store.DB) ([]demoLine, error) {
+// demoLines reads up to limit delivered order lines after id after, in
+// id order.
+func demoLines(ctx context.Context, db *store.DB, after int64, limit int) ([]demoLine, error) {
 	rows, err := db.R.QueryContext(ctx, `SELECT ol.id, ol.order_id, ol.product_id, o.customer_id, ol.category_id, ol.spec_text,
 		COALESCE(c.name, ''), COALESCE(c.email, ''), o.delivered_at, o.placed_at
 		FROM order_lines ol JOIN orders o ON o.id = ol.order_id LEFT JOIN customers c ON c.id = o.customer_id
-		WHERE o.status IN ('delivered', 'completed', 'after_sale') ORDER BY ol.id`)
+		WHERE ol.id > $1 AND o.status IN ('delivered', 'completed', 'after_sale') ORDER BY ol.id LIMIT $2`, after, limit)
 	if err != nil {
 		return nil, fmt.Errorf("review: demo lines: %w", err)
 	}
