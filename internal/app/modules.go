@@ -18,6 +18,7 @@ import (
 	"storeops/internal/payment"
 	"storeops/internal/platform"
 	"storeops/internal/promotion"
+	"storeops/internal/review"
 	"storeops/internal/search"
 	"storeops/internal/shop"
 	"storeops/internal/staff"
@@ -42,6 +43,7 @@ var factories = []func(*module.Deps) (*module.Module, error){
 	checkout.Module,
 	invoice.Module,
 	loyalty.Module,
+	review.Module,
 	merch.Module,
 	audit.Module,
 	staff.Module,
