@@ -62,7 +62,7 @@ func TestTicketFlowAndIsolation(t *testing.T) {
 		if res.StatusCode != 200 || strings.Contains(body, tk.ID.String()) {
 			t.Errorf("other's list: %s", body)
 		}
-		res, body = guest.JSON("GET", path, "")
+		res, _ = guest.JSON("GET", path, "")
 		if res.StatusCode != http.StatusUnauthorized {
 			t.Errorf("signed out: %d", res.StatusCode)
 		}

@@ -1,8 +1,13 @@
 package support
 
 import (
+	"context"
 	"embed"
+	"fmt"
 	"io/fs"
+	"log/slog"
+	"net"
+	"os"
 
 	"github.com/riverqueue/river"
 
@@ -45,6 +50,7 @@ func Module(d *module.Deps) (*module.Module, error) {
 		return nil, err
 	}
 	h := &handlers{db: d.DB, s: NewService(d.DB)}
+	mailbox := &mailbox{s: h.s, log: d.Log, addr: os.Getenv("STOREOPS_SUPPORT_SMTP_ADDR"), domain: os.Getenv("STOREOPS_SUPPORT_SMTP_DOMAIN")}
 	return &module.Module{
 		Name:        "support",
 		Migrations:  []store.Migrations{Migrations()},
@@ -54,6 +60,8 @@ func Module(d *module.Deps) (*module.Module, error) {
 		Routes:      func(r *web.Router, rd *web.Renderer) { h.rd = rd; r.Add(h.routes()...) },
 		Workers:     func(w *river.Workers) { river.AddWorker(w, &sweepWorker{s: h.s}) },
 		Periodic:    []*river.PeriodicJob{sweepJob()},
+		Start:       mailbox.start,
+		Stop:        mailbox.stop,
 	}, nil
 }
 
@@ -62,4 +70,42 @@ type handlers struct {
 	db *store.DB
 	s  *Service
 	rd *web.Renderer
+}
+
+// mailbox runs the inbound SMTP listener when STOREOPS_SUPPORT_SMTP_ADDR
+// names an address (":2525"); STOREOPS_SUPPORT_SMTP_DOMAIN is the name
+// it greets with. Off by default: a shop turns it on once its mail
+// exchanger or provider forwards the service address to it.
+type mailbox struct {
+	s            *Service
+	log          *slog.Logger
+	addr, domain string
+	in           *Inbound
+}
+
+func (m *mailbox) start(context.Context) error {
+	if m.addr == "" {
+		return nil
+	}
+	l, err := net.Listen("tcp", m.addr)
+	if err != nil {
+		return fmt.Errorf("support: inbound mail on %s: %w", m.addr, err)
+	}
+	if m.domain == "" {
+		m.domain = "localhost"
+	}
+	m.in = m.s.NewInbound(m.domain, m.log)
+	go func() {
+		if err := m.in.Serve(l); err != nil {
+			m.log.Error("support: inbound mail stopped", "err", err)
+		}
+	}()
+	m.log.Info("support: inbound mail listening", "addr", l.Addr().String())
+	return nil
+}
+
+func (m *mailbox) stop(ctx context.Context) {
+	if m.in != nil {
+		_ = m.in.Close(ctx)
+	}
 }
