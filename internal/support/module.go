@@ -12,6 +12,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"storeops/internal/module"
+	"storeops/internal/outbox"
 	"storeops/internal/platform"
 	"storeops/internal/store"
 	"storeops/internal/web"
@@ -57,11 +58,21 @@ func Module(d *module.Deps) (*module.Module, error) {
 		Permissions: Permissions,
 		Messages:    messages,
 		Templates:   tpl,
-		Routes:      func(r *web.Router, rd *web.Renderer) { h.rd = rd; r.Add(h.routes()...) },
-		Workers:     func(w *river.Workers) { river.AddWorker(w, &sweepWorker{s: h.s}) },
-		Periodic:    []*river.PeriodicJob{sweepJob()},
-		Start:       mailbox.start,
-		Stop:        mailbox.stop,
+		Menu: []web.MenuItem{
+			{Section: "support.section", Label: "support.nav", Path: "/console/support", Perm: PermView, Order: 600},
+			{Section: "support.section", Label: "support.metrics_title", Path: "/console/support/metrics", Perm: PermReport, Order: 601},
+			{Section: "support.section", Label: "support.report_title", Path: "/console/support/report", Perm: PermReport, Order: 602},
+			{Section: "support.section", Label: "support.settings_title", Path: "/console/support/settings", Perm: PermAdmin, Order: 603},
+		},
+		Routes: func(r *web.Router, rd *web.Renderer) { h.rd = rd; r.Add(h.routes()...) },
+		Workers: func(w *river.Workers) {
+			river.AddWorker(w, &sweepWorker{s: h.s})
+			river.AddWorker(w, &careWorker{s: h.s})
+		},
+		Periodic:  []*river.PeriodicJob{sweepJob(), careJob()},
+		Consumers: []outbox.Consumer{h.s.CareConsumer()},
+		Start:     mailbox.start,
+		Stop:      mailbox.stop,
 	}, nil
 }
 

@@ -45,6 +45,34 @@ func (h *handlers) routes() []web.Route {
 		action("resolve", "Mark the ticket resolved and send the satisfaction survey", "", nil),
 		action("close", "Close the ticket", "", nil),
 		action("orders", "Link an order by its number", "", LinkInput{}),
+		{Method: http.MethodGet, Path: "/api/v1/admin/support/metrics", Surface: web.AdminAPI, Perm: PermReport, Handler: h.apiMetrics,
+			Doc: &web.OpenAPIOp{Tag: tag, Summary: "Service metrics per agent, team and in total for tickets opened in a period",
+				Description: "First response and resolution in working seconds, SLA attainment, CSAT, backlog now.", Query: periodQuery, Response: Metrics{}}},
+		{Method: http.MethodGet, Path: "/api/v1/admin/support/report", Surface: web.AdminAPI, Perm: PermReport, Handler: h.apiReport,
+			Doc: &web.OpenAPIOp{Tag: tag, Summary: "Contact reasons by type and week, top causes with the product, carrier or policy they point at, CSAT and repeat contacts",
+				Query: periodQuery, Response: Report{}}},
+		{Method: http.MethodGet, Path: "/api/v1/admin/support/customers/{id}", Surface: web.AdminAPI, Perm: PermView, Handler: h.apiCustomer,
+			Doc: &web.OpenAPIOp{Tag: tag, Summary: "Customer 360: orders, lifetime value, tickets and satisfaction of one customer", Response: Customer360{}}},
 	}
+	console := "/console/support/tickets/{id}/"
+	for _, a := range []string{"reply", "note", "assign", "classify", "resolve", "close", "orders"} {
+		routes = append(routes, web.Route{Method: http.MethodPost, Path: console + a, Surface: web.Console, Perm: PermHandle, Handler: h.consoleAction(a)})
+	}
+	for _, f := range []string{"agent", "team", "sla", "hours", "day", "canned", "care"} {
+		routes = append(routes, web.Route{Method: http.MethodPost, Path: "/console/support/settings/" + f, Surface: web.Console, Perm: PermAdmin, Handler: h.settingsForm(f)})
+	}
+	routes = append(routes,
+		web.Route{Method: http.MethodGet, Path: "/contact", Surface: web.Shop, Handler: h.contactPage},
+		web.Route{Method: http.MethodPost, Path: "/contact", Surface: web.Shop, Handler: h.contactForm},
+		web.Route{Method: http.MethodGet, Path: "/support/survey/{token}", Surface: web.Shop, Handler: h.surveyPage},
+		web.Route{Method: http.MethodPost, Path: "/support/survey/{token}", Surface: web.Shop, Handler: h.surveyForm},
+		web.Route{Method: http.MethodGet, Path: "/console/support", Surface: web.Console, Perm: PermView, Handler: h.queuePage},
+		web.Route{Method: http.MethodGet, Path: "/console/support/tickets/{id}", Surface: web.Console, Perm: PermView, Handler: h.detailPage},
+		web.Route{Method: http.MethodGet, Path: "/console/support/metrics", Surface: web.Console, Perm: PermReport, Handler: h.metricsPage},
+		web.Route{Method: http.MethodGet, Path: "/console/support/report", Surface: web.Console, Perm: PermReport, Handler: h.reportPage},
+		web.Route{Method: http.MethodGet, Path: "/console/support/settings", Surface: web.Console, Perm: PermAdmin, Handler: h.settingsPage},
+		web.Route{Method: http.MethodGet, Path: "/console/support/phone", Surface: web.Console, Perm: PermHandle, Handler: h.phonePage},
+		web.Route{Method: http.MethodPost, Path: "/console/support/phone", Surface: web.Console, Perm: PermHandle, Handler: h.phoneForm},
+	)
 	return routes
 }

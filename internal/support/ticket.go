@@ -135,3 +135,38 @@ func Messages(ctx context.Context, q store.Querier, ticketID platform.ID, withIn
 	}
 	return out, rows.Err()
 }
+
+// aggTime scans a MAX() of a timestamp column: SQLite returns an
+// aggregate of times as the stored text, PostgreSQL as a time. Valid is
+// false for NULL.
+type aggTime struct {
+	Time  time.Time
+	Valid bool
+}
+
+// sqliteTime is how the SQLite driver stores times.
+const sqliteTime = "2006-01-02 15:04:05.999999999-07:00"
+
+// Scan implements sql.Scanner.
+func (a *aggTime) Scan(v any) error {
+	a.Valid = v != nil
+	switch x := v.(type) {
+	case nil:
+		return nil
+	case time.Time:
+		a.Time = x.UTC()
+		return nil
+	case []byte:
+		v = string(x)
+	}
+	s, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("support: scan %T as a time", v)
+	}
+	t, err := time.Parse(sqliteTime, s)
+	if err != nil {
+		return fmt.Errorf("support: scan %q as a time: %w", s, err)
+	}
+	a.Time = t.UTC()
+	return nil
+}

@@ -160,6 +160,7 @@ CREATE TABLE support_outgoing (
     subject     TEXT NOT NULL,
     body        TEXT NOT NULL,
     status      TEXT NOT NULL,
+    care_key    TEXT UNIQUE,
     created_at  TIMESTAMP NOT NULL
 );
 CREATE INDEX support_outgoing_status ON support_outgoing (status, created_at);
