@@ -35,10 +35,10 @@ type Server struct {
 	Host string
 	Port int
 
-	mu       sync.Mutex
-	msgs     []Message
-	fail     []int // SMTP codes to answer the next DATA commands with
-	arrived  chan struct{}
+	mu      sync.Mutex
+	msgs    []Message
+	fail    []int // SMTP codes to answer the next DATA commands with
+	arrived chan struct{}
 }
 
 // Start starts a server for the test; it stops when the test ends.
