@@ -224,3 +224,18 @@ type Stored struct {
 	CreatedAt  time.Time    `json:"created_at"`
 	SentAt     *time.Time   `json:"sent_at,omitempty"`
 }
+
+// Erase blanks the outbox's copies of messages to a customer who deleted
+// their account (by customer id, or to their address), in the deletion's
+// transaction: the record that a message went out stays, its address and
+// content do not. Queued messages are marked failed so nothing is sent.
+func Erase(ctx context.Context, tx *store.Tx, customerID platform.ID, email string) error {
+	_, err := tx.ExecContext(ctx, `UPDATE mail_messages SET to_addr = '', subject = '', text_body = '', html_body = '',
+		status = CASE WHEN status = $1 THEN $2 ELSE status END, last_error = CASE WHEN status = $1 THEN 'recipient deleted' ELSE last_error END,
+		updated_at = $3 WHERE customer_id = $4 OR (to_addr = $5 AND $5 <> '')`,
+		StatusQueued, StatusFailed, tx.Now, int64(customerID), email)
+	if err != nil {
+		return fmt.Errorf("mail: erase: %w", err)
+	}
+	return nil
+}
