@@ -55,12 +55,13 @@ func (s *Service) SendCode(ctx context.Context, mobile, ip string) (*CodeSent, e
 	var id platform.ID
 	var wait time.Duration
 	err = s.db.Write(ctx, func(tx *store.Tx) error {
-		var last *time.Time
-		if err := tx.QueryRowContext(ctx, `SELECT MAX(created_at) FROM customer_otp_codes WHERE mobile = $1`, m).Scan(&last); err != nil {
+		var last time.Time
+		err := tx.QueryRowContext(ctx, `SELECT created_at FROM customer_otp_codes WHERE mobile = $1 ORDER BY id DESC LIMIT 1`, m).Scan(&last)
+		if err != nil && !isNoRows(err) {
 			return err
 		}
-		if last != nil && tx.Now.Sub(*last) < lim.CodeResend {
-			wait = lim.CodeResend - tx.Now.Sub(*last)
+		if err == nil && tx.Now.Sub(last) < lim.CodeResend {
+			wait = lim.CodeResend - tx.Now.Sub(last)
 			return nil
 		}
 		if err := s.throttleHit(ctx, tx, []throttleKey{{scopeCodeMobile, m, lim.CodeMobile}, {scopeCodeIP, ip, lim.CodeIP}}); err != nil {
@@ -70,7 +71,7 @@ func (s *Service) SendCode(ctx context.Context, mobile, ip string) (*CodeSent, e
 			return err
 		}
 		id = tx.NewID()
-		_, err := tx.ExecContext(ctx, `INSERT INTO customer_otp_codes (id, mobile, code_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)`,
+		_, err = tx.ExecContext(ctx, `INSERT INTO customer_otp_codes (id, mobile, code_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)`,
 			int64(id), m, codeHash(m, code), tx.Now, tx.Now.Add(lim.CodeTTL))
 		return err
 	})

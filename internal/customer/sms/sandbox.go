@@ -90,8 +90,16 @@ func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	params, _ := json.Marshal(m.Params)
 	var id platform.ID
-	limited := false
+	limited, replayed := false, false
 	err = s.DB.Write(r.Context(), func(tx *store.Tx) error {
+		var seen int
+		if err := tx.QueryRowContext(r.Context(), `SELECT COUNT(*) FROM sms_sandbox_messages WHERE nonce = $1`, nonce).Scan(&seen); err != nil {
+			return err
+		}
+		if seen > 0 {
+			replayed = true
+			return nil
+		}
 		for _, l := range Limits {
 			var n int
 			if err := tx.QueryRowContext(r.Context(), `SELECT COUNT(*) FROM sms_sandbox_messages WHERE mobile = $1 AND created_at > $2`,
@@ -109,7 +117,7 @@ func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return err
 	})
 	switch {
-	case store.IsUniqueViolation(err):
+	case replayed || store.IsUniqueViolation(err):
 		answer(w, http.StatusConflict, Response{Code: "REPLAYED"})
 		return
 	case err != nil:
