@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 	"storeops/internal/customer"
 	"storeops/internal/customer/sms"
 	"storeops/internal/platform"
+	"storeops/internal/store/storetest"
 )
 
 // lastCode reads the code the SMS sandbox sent to mobile.
@@ -192,4 +194,79 @@ func (rt recordingTransport) RoundTrip(req *http.Request) (*http.Response, error
 		*rt.keep = cp
 	}
 	return sms.HandlerTransport{Handler: rt.h}.RoundTrip(req)
+}
+
+// TestCodeWorksOnceUnderConcurrency: eight simultaneous sign-ins with the
+// same code start exactly one session.
+func TestCodeWorksOnceUnderConcurrency(t *testing.T) {
+	apptest.Each(t, apptest.Options{}, func(t *testing.T, a *app.App) {
+		base := apptest.Serve(t, a)
+		const mobile = "13855550000"
+		if res, body := apptest.NewClient(t, base).JSON("POST", "/api/v1/customers/codes", `{"mobile":"`+mobile+`"}`); res.StatusCode != http.StatusAccepted {
+			t.Fatalf("send: %d %s", res.StatusCode, body)
+		}
+		code := lastCode(t, a, mobile)
+		const n = 8
+		statuses := make(chan int, n)
+		var wg sync.WaitGroup
+		for i := 0; i < n; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				req, _ := http.NewRequest("POST", base+"/api/v1/customers/signin/code",
+					strings.NewReader(`{"mobile":"`+mobile+`","code":"`+code+`"}`))
+				req.Header.Set("Content-Type", "application/json")
+				res, err := http.DefaultClient.Do(req)
+				if err != nil {
+					statuses <- 0
+					return
+				}
+				res.Body.Close()
+				statuses <- res.StatusCode
+			}()
+		}
+		wg.Wait()
+		close(statuses)
+		ok := 0
+		for s := range statuses {
+			switch s {
+			case http.StatusCreated, http.StatusOK:
+				ok++
+			case http.StatusUnauthorized, http.StatusTooManyRequests: // refused, or the number locked after five tries
+			default:
+				t.Errorf("status %d", s)
+			}
+		}
+		if ok != 1 {
+			t.Errorf("%d sign-ins with one code, want 1", ok)
+		}
+		if n := storetest.Count(t, a.DB, `SELECT COUNT(*) FROM customers WHERE mobile = $1`, mobile); n != 1 {
+			t.Errorf("%d accounts for the number", n)
+		}
+		if n := storetest.Count(t, a.DB, `SELECT COUNT(*) FROM customer_sessions`); n != 1 {
+			t.Errorf("%d sessions, want 1", n)
+		}
+	})
+}
+
+// TestPurgeForgetsExpiredCodes: housekeeping deletes codes and reset
+// links a day after they expired.
+func TestPurgeForgetsExpiredCodes(t *testing.T) {
+	clk := newClock()
+	apptest.Each(t, apptest.Options{Clock: clk}, func(t *testing.T, a *app.App) {
+		base := apptest.Serve(t, a)
+		apptest.NewClient(t, base).JSON("POST", "/api/v1/customers/codes", `{"mobile":"13866660000"}`)
+		if _, _, err := customer.Purge(context.Background(), a.DB, a.DB.Now()); err != nil {
+			t.Fatal(err)
+		}
+		if n := storetest.Count(t, a.DB, `SELECT COUNT(*) FROM customer_otp_codes`); n != 1 {
+			t.Fatalf("%d codes after an early purge, want 1", n)
+		}
+		if _, _, err := customer.Purge(context.Background(), a.DB, a.DB.Now().Add(25*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if n := storetest.Count(t, a.DB, `SELECT COUNT(*) FROM customer_otp_codes`); n != 0 {
+			t.Errorf("%d codes a day after expiry, want 0", n)
+		}
+	})
 }
