@@ -133,12 +133,11 @@ func fire(ctx context.Context, tx *store.Tx, q *jobs.Queue, kind, key string, t 
 		}
 	}
 	body := Expand(r.Template, vars)
-	subject := "care:" + kind
 	if r.Action == "message" {
 		if email.String == "" {
 			return false, nil
 		}
-		subject = platform.T(platform.ZH, "support.care_subject")
+		subject := platform.T(platform.ZH, "support.care_subject")
 		status := "queued"
 		if q != nil {
 			status = "mailed"
