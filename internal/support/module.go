@@ -72,6 +72,7 @@ func Module(d *module.Deps) (*module.Module, error) {
 		},
 		Periodic:  []*river.PeriodicJob{sweepJob(), careJob()},
 		Consumers: []outbox.Consumer{h.s.CareConsumer()},
+		Demo:      []module.DemoStep{DemoStep()},
 		Start:     mailbox.start,
 		Stop:      mailbox.stop,
 	}, nil
