@@ -11,6 +11,7 @@ import (
 	"storeops/internal/inventory"
 	"storeops/internal/invoice"
 	"storeops/internal/loyalty"
+	"storeops/internal/mail"
 	"storeops/internal/merch"
 	"storeops/internal/module"
 	"storeops/internal/ops"
@@ -23,6 +24,7 @@ import (
 	"storeops/internal/shop"
 	"storeops/internal/staff"
 	"storeops/internal/strategy"
+	"storeops/internal/support"
 	"storeops/internal/traffic"
 )
 
@@ -30,6 +32,7 @@ import (
 var factories = []func(*module.Deps) (*module.Module, error){
 	platformModule,
 	ops.Module,
+	mail.Module,
 	customer.Module,
 	catalog.Module,
 	inventory.Module,
@@ -45,6 +48,7 @@ var factories = []func(*module.Deps) (*module.Module, error){
 	loyalty.Module,
 	review.Module,
 	merch.Module,
+	support.Module,
 	audit.Module,
 	staff.Module,
 	analytics.Module,
