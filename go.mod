@@ -14,6 +14,11 @@ require (
 require github.com/coder/websocket v1.8.15 // indirect
 
 require (
+	github.com/emersion/go-sasl v0.0.0-20241020182733-b788ff22d5a6 // indirect
+	github.com/emersion/go-smtp v0.25.1
+)
+
+require (
 	github.com/go-ego/gse v0.80.3
 	github.com/mozillazg/go-pinyin v0.21.0
 	github.com/vcaesar/cedar v0.20.2 // indirect

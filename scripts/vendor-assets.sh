@@ -60,6 +60,10 @@ cp "$work/china-division/dist/pca-code.json" "$data/pca-code.json"
 cp "$work/china-division/LICENSE" "$data/china-division.LICENSE.txt"
 cp "$work/chinese-days/dist/chinese-days.json" "$data/chinese-days.json"
 cp "$work/chinese-days/LICENSE" "$data/chinese-days.LICENSE.txt"
+# The service desk's working calendar embeds its own copy (a Go embed
+# cannot reach into another package's folder).
+cp "$work/chinese-days/dist/chinese-days.json" "$root/internal/support/workcal/chinese-days.json"
+cp "$work/chinese-days/LICENSE" "$root/internal/support/workcal/chinese-days.LICENSE.txt"
 
 {
 	echo "# Vendored by scripts/vendor-assets.sh from the npm registry; do not edit by hand."

@@ -20,6 +20,7 @@ import (
 	"storeops/internal/shop"
 	"storeops/internal/staff"
 	"storeops/internal/strategy"
+	"storeops/internal/support"
 	"storeops/internal/traffic"
 )
 
@@ -39,6 +40,7 @@ var factories = []func(*module.Deps) (*module.Module, error){
 	promotion.Module,
 	checkout.Module,
 	invoice.Module,
+	support.Module,
 	audit.Module,
 	staff.Module,
 	analytics.Module,
