@@ -69,18 +69,18 @@ const (
 
 // Conversation is one chat.
 type Conversation struct {
-	ID            platform.ID  `json:"id"`
-	CustomerID    platform.ID  `json:"customer_id,omitempty"`
-	Name          string       `json:"name"`
-	Contact       string       `json:"-"`
-	Status        Status       `json:"status"`
-	AgentID       platform.ID  `json:"agent_id,omitempty"`
-	AgentName     string       `json:"agent_name,omitempty"`
-	TicketID      platform.ID  `json:"ticket_id,omitempty"`
-	CreatedAt     time.Time    `json:"created_at"`
-	LastMessageAt time.Time    `json:"last_message_at"`
-	ClosedAt      *time.Time   `json:"closed_at,omitempty"`
-	Preview       string       `json:"preview,omitempty"`
+	ID            platform.ID `json:"id"`
+	CustomerID    platform.ID `json:"customer_id,omitempty"`
+	Name          string      `json:"name"`
+	Contact       string      `json:"-"`
+	Status        Status      `json:"status"`
+	AgentID       platform.ID `json:"agent_id,omitempty"`
+	AgentName     string      `json:"agent_name,omitempty"`
+	TicketID      platform.ID `json:"ticket_id,omitempty"`
+	CreatedAt     time.Time   `json:"created_at"`
+	LastMessageAt time.Time   `json:"last_message_at"`
+	ClosedAt      *time.Time  `json:"closed_at,omitempty"`
+	Preview       string      `json:"preview,omitempty"`
 	guestHash     string
 }
 

@@ -153,7 +153,9 @@ func TestShopperAndAgentChat(t *testing.T) {
 		}
 		id := open.Conversation.ID
 		sw := dial(t, base+"/api/v1/chat/ws?conversation="+id.String(), cookieHeader(shopper))
-		sw.await("presence", func(ev chat.Event) bool { return ev.Kind == chat.KindPresence && ev.AgentsOnline != nil && *ev.AgentsOnline == 1 })
+		sw.await("presence", func(ev chat.Event) bool {
+			return ev.Kind == chat.KindPresence && ev.AgentsOnline != nil && *ev.AgentsOnline == 1
+		})
 
 		sw.send(map[string]any{"type": "message", "body": "这件连衣裙有 M 码吗？", "client_id": "m1"})
 		sw.await("own message echoed", message("这件连衣裙有 M 码吗？"))
