@@ -2,7 +2,6 @@ package chat_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -15,6 +14,7 @@ import (
 	"storeops/internal/app"
 	"storeops/internal/app/apptest"
 	"storeops/internal/chat"
+	"storeops/internal/chat/chattest"
 	"storeops/internal/platform"
 	"storeops/internal/store/storetest"
 )
@@ -34,85 +34,6 @@ func started(t *testing.T, a *app.App) string {
 	return apptest.Serve(t, a)
 }
 
-// wsConn is a test's end of a chat WebSocket, reading events into a
-// channel.
-type wsConn struct {
-	t      *testing.T
-	c      *websocket.Conn
-	events chan chat.Event
-}
-
-func dial(t *testing.T, url string, header http.Header) *wsConn {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	c, res, err := websocket.Dial(ctx, strings.Replace(url, "http://", "ws://", 1), &websocket.DialOptions{HTTPHeader: header})
-	if err != nil {
-		status := 0
-		if res != nil {
-			status = res.StatusCode
-		}
-		t.Fatalf("dial %s: %v (status %d)", url, err, status)
-	}
-	w := &wsConn{t: t, c: c, events: make(chan chat.Event, 256)}
-	go func() {
-		defer close(w.events)
-		for {
-			_, data, err := c.Read(context.Background())
-			if err != nil {
-				return
-			}
-			var ev chat.Event
-			if json.Unmarshal(data, &ev) == nil {
-				w.events <- ev
-			}
-		}
-	}()
-	t.Cleanup(func() { _ = c.CloseNow() })
-	return w
-}
-
-func (w *wsConn) send(frame map[string]any) {
-	w.t.Helper()
-	data, _ := json.Marshal(frame)
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := w.c.Write(ctx, websocket.MessageText, data); err != nil {
-		w.t.Fatal(err)
-	}
-}
-
-// await returns the first event that match accepts, failing after 10 s.
-func (w *wsConn) await(what string, match func(chat.Event) bool) chat.Event {
-	w.t.Helper()
-	deadline := time.After(10 * time.Second)
-	for {
-		select {
-		case ev, ok := <-w.events:
-			if !ok {
-				w.t.Fatalf("connection closed while waiting for %s", what)
-			}
-			if match(ev) {
-				return ev
-			}
-		case <-deadline:
-			w.t.Fatalf("no %s within 10 s", what)
-		}
-	}
-}
-
-func message(body string) func(chat.Event) bool {
-	return func(ev chat.Event) bool {
-		return ev.Kind == chat.KindMessage && ev.Message != nil && ev.Message.Body == body
-	}
-}
-
-func status(s chat.Status) func(chat.Event) bool {
-	return func(ev chat.Event) bool {
-		return ev.Kind == chat.KindConversation && ev.Conversation != nil && ev.Conversation.Status == s
-	}
-}
-
 // guest opens a chat as a guest and returns the client (holding the chat
 // cookie) and the conversation.
 func guest(t *testing.T, base, name string) (*apptest.Client, chat.OpenResponse) {
@@ -126,56 +47,49 @@ func guest(t *testing.T, base, name string) (*apptest.Client, chat.OpenResponse)
 }
 
 func cookieHeader(c *apptest.Client) http.Header {
-	h := http.Header{}
 	if ck := c.Cookie("so_chat"); ck != nil {
-		h.Set("Cookie", ck.Name+"="+ck.Value)
+		return chattest.CookieHeader(ck.Value)
 	}
-	return h
-}
-
-func bearer(tok string) http.Header {
-	h := http.Header{}
-	h.Set("Authorization", "Bearer "+tok)
-	return h
+	return http.Header{}
 }
 
 func TestShopperAndAgentChat(t *testing.T) {
 	apptest.Each(t, apptest.Options{}, func(t *testing.T, a *app.App) {
 		base := started(t, a)
 		tok := apptest.StaffToken(t, a, platform.RoleService)
-		agent := dial(t, base+"/console/chat/ws", bearer(tok))
+		agent := chattest.Dial(t, base+"/console/chat/ws", chattest.Bearer(tok))
 		// The agent counts as online once the inbox connection is up.
-		waitOnline(t, base, 1)
+		chattest.WaitOnline(t, base, 1)
 
 		shopper, open := guest(t, base, "小王")
 		if open.AgentsOnline != 1 || open.Conversation.Status != chat.Waiting {
 			t.Fatalf("open = %+v", open)
 		}
 		id := open.Conversation.ID
-		sw := dial(t, base+"/api/v1/chat/ws?conversation="+id.String(), cookieHeader(shopper))
-		sw.await("presence", func(ev chat.Event) bool {
+		sw := chattest.Dial(t, base+"/api/v1/chat/ws?conversation="+id.String(), cookieHeader(shopper))
+		sw.Await("presence", func(ev chat.Event) bool {
 			return ev.Kind == chat.KindPresence && ev.AgentsOnline != nil && *ev.AgentsOnline == 1
 		})
 
-		sw.send(map[string]any{"type": "message", "body": "这件连衣裙有 M 码吗？", "client_id": "m1"})
-		sw.await("own message echoed", message("这件连衣裙有 M 码吗？"))
-		agent.await("shopper's message in the queue", message("这件连衣裙有 M 码吗？"))
+		sw.Send(map[string]any{"type": "message", "body": "这件连衣裙有 M 码吗？", "client_id": "m1"})
+		sw.Await("own message echoed", chattest.Message("这件连衣裙有 M 码吗？"))
+		agent.Await("shopper's message in the queue", chattest.Message("这件连衣裙有 M 码吗？"))
 
-		agent.send(map[string]any{"type": "accept", "conversation": id.String()})
-		sw.await("conversation taken", status(chat.Active))
-		agent.await("conversation taken", status(chat.Active))
+		agent.Send(map[string]any{"type": "accept", "conversation": id.String()})
+		sw.Await("conversation taken", chattest.Status(chat.Active))
+		agent.Await("conversation taken", chattest.Status(chat.Active))
 
-		agent.send(map[string]any{"type": "typing", "conversation": id.String()})
-		sw.await("typing", func(ev chat.Event) bool { return ev.Kind == chat.KindTyping && ev.Sender == chat.FromAgent })
-		agent.send(map[string]any{"type": "message", "conversation": id.String(), "body": "有的，<b>M 码</b>有货", "client_id": "a1"})
-		got := sw.await("agent's answer", message("有的，<b>M 码</b>有货"))
+		agent.Send(map[string]any{"type": "typing", "conversation": id.String()})
+		sw.Await("typing", func(ev chat.Event) bool { return ev.Kind == chat.KindTyping && ev.Sender == chat.FromAgent })
+		agent.Send(map[string]any{"type": "message", "conversation": id.String(), "body": "有的，<b>M 码</b>有货", "client_id": "a1"})
+		got := sw.Await("agent's answer", chattest.Message("有的，<b>M 码</b>有货"))
 		if got.Message.Sender != chat.FromAgent {
 			t.Fatalf("answer from %q", got.Message.Sender)
 		}
 		// A resend of the same client id stores nothing twice.
-		sw.send(map[string]any{"type": "message", "body": "这件连衣裙有 M 码吗？", "client_id": "m1"})
-		sw.send(map[string]any{"type": "message", "body": "好的，谢谢", "client_id": "m2"})
-		agent.await("second question", message("好的，谢谢"))
+		sw.Send(map[string]any{"type": "message", "body": "这件连衣裙有 M 码吗？", "client_id": "m1"})
+		sw.Send(map[string]any{"type": "message", "body": "好的，谢谢", "client_id": "m2"})
+		agent.Await("second question", chattest.Message("好的，谢谢"))
 
 		// The history, in order, for the shopper and for staff.
 		res, body := shopper.Do(http.MethodGet, "/api/v1/chat/conversations/"+id.String()+"/messages", "", "")
@@ -203,10 +117,10 @@ func TestShopperAndAgentChat(t *testing.T) {
 		res, body = other.Do(http.MethodGet, "/api/v1/chat/ws?conversation="+id.String(), "", "")
 		apptest.Problem(t, res, body, http.StatusNotFound, platform.CodeNotFound)
 
-		agent.send(map[string]any{"type": "close", "conversation": id.String()})
-		sw.await("closed", status(chat.Closed))
-		sw.send(map[string]any{"type": "message", "body": "还在吗", "client_id": "m3"})
-		ev := sw.await("refusal", func(ev chat.Event) bool { return ev.Kind == chat.KindError })
+		agent.Send(map[string]any{"type": "close", "conversation": id.String()})
+		sw.Await("closed", chattest.Status(chat.Closed))
+		sw.Send(map[string]any{"type": "message", "body": "还在吗", "client_id": "m3"})
+		ev := sw.Await("refusal", func(ev chat.Event) bool { return ev.Kind == chat.KindError })
 		if ev.Code != string(chat.CodeClosed) || ev.ClientID != "m3" || ev.Detail == "" {
 			t.Fatalf("after close: %+v", ev)
 		}
@@ -214,21 +128,6 @@ func TestShopperAndAgentChat(t *testing.T) {
 			t.Fatalf("%d audit rows for accept and close, want 2", n)
 		}
 	})
-}
-
-// waitOnline waits until the API reports n agents online.
-func waitOnline(t *testing.T, base string, n int) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		c := apptest.NewClient(t, base)
-		res, body := c.JSON(http.MethodPost, "/api/v1/chat/conversations", `{"name":"探针","contact":"probe@example.com"}`)
-		if res.StatusCode == http.StatusCreated && apptest.Decode[chat.OpenResponse](t, body).AgentsOnline == n {
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("never %d agents online", n)
 }
 
 func TestUnansweredChatBecomesATicket(t *testing.T) {
@@ -239,12 +138,12 @@ func TestUnansweredChatBecomesATicket(t *testing.T) {
 			t.Fatalf("%d agents online in an empty shop", open.AgentsOnline)
 		}
 		id := open.Conversation.ID
-		sw := dial(t, base+"/api/v1/chat/ws?conversation="+id.String(), cookieHeader(shopper))
-		sw.send(map[string]any{"type": "message", "body": "羽绒服能机洗吗？", "client_id": "q1"})
-		ev := sw.await("the ticket notice", func(ev chat.Event) bool {
+		sw := chattest.Dial(t, base+"/api/v1/chat/ws?conversation="+id.String(), cookieHeader(shopper))
+		sw.Send(map[string]any{"type": "message", "body": "羽绒服能机洗吗？", "client_id": "q1"})
+		ev := sw.Await("the ticket notice", func(ev chat.Event) bool {
 			return ev.Kind == chat.KindMessage && ev.Message.Sender == chat.FromSystem && strings.HasPrefix(ev.Message.Body, "ticket:")
 		})
-		sw.await("ticketed", status(chat.Ticketed))
+		sw.Await("ticketed", chattest.Status(chat.Ticketed))
 		ticket := strings.TrimPrefix(ev.Message.Body, "ticket:")
 		var channel, phone, body string
 		err := a.DB.R.QueryRow(`SELECT t.channel, t.contact_phone, m.body FROM support_tickets t
@@ -255,8 +154,8 @@ func TestUnansweredChatBecomesATicket(t *testing.T) {
 		if channel != "chat" || phone != "13800138000" || !strings.Contains(body, "羽绒服能机洗吗？") {
 			t.Fatalf("ticket %s: channel %q phone %q body %q", ticket, channel, phone, body)
 		}
-		sw.send(map[string]any{"type": "message", "body": "还有一个问题", "client_id": "q2"})
-		if ev := sw.await("refusal", func(ev chat.Event) bool { return ev.Kind == chat.KindError }); ev.Code != string(chat.CodeClosed) {
+		sw.Send(map[string]any{"type": "message", "body": "还有一个问题", "client_id": "q2"})
+		if ev := sw.Await("refusal", func(ev chat.Event) bool { return ev.Kind == chat.KindError }); ev.Code != string(chat.CodeClosed) {
 			t.Fatalf("after the ticket: %+v", ev)
 		}
 	})
@@ -277,31 +176,31 @@ func TestBadChatInput(t *testing.T) {
 		apptest.Problem(t, res, body, http.StatusUnprocessableEntity, platform.CodeInvalid)
 
 		tok := apptest.StaffToken(t, a, platform.RoleService)
-		dial(t, base+"/console/chat/ws", bearer(tok))
-		waitOnline(t, base, 1)
+		chattest.Dial(t, base+"/console/chat/ws", chattest.Bearer(tok))
+		chattest.WaitOnline(t, base, 1)
 		shopper, open := guest(t, base, "测试")
-		sw := dial(t, base+"/api/v1/chat/ws?conversation="+open.Conversation.ID.String(), cookieHeader(shopper))
+		sw := chattest.Dial(t, base+"/api/v1/chat/ws?conversation="+open.Conversation.ID.String(), cookieHeader(shopper))
 		for _, frame := range []map[string]any{
 			{"type": "message", "body": "   ", "client_id": "e1"},
 			{"type": "message", "body": strings.Repeat("长", chat.MaxBody+1), "client_id": "e2"},
 			{"type": "message", "body": "bell\a", "client_id": "e3"},
 			{"type": "dance", "client_id": "e4"},
 		} {
-			sw.send(frame)
-			ev := sw.await("refusal", func(ev chat.Event) bool { return ev.Kind == chat.KindError })
+			sw.Send(frame)
+			ev := sw.Await("refusal", func(ev chat.Event) bool { return ev.Kind == chat.KindError })
 			if ev.ClientID != frame["client_id"] || ev.Detail == "" || ev.Code == string(platform.CodeInternal) {
 				t.Fatalf("frame %v: %+v", frame["client_id"], ev)
 			}
 		}
 		// Not JSON at all: refused, the connection stays.
-		if err := sw.c.Write(context.Background(), websocket.MessageText, []byte("{")); err != nil {
+		if err := sw.C.Write(context.Background(), websocket.MessageText, []byte("{")); err != nil {
 			t.Fatal(err)
 		}
-		if ev := sw.await("refusal", func(ev chat.Event) bool { return ev.Kind == chat.KindError }); ev.Code != string(platform.CodeBadRequest) {
+		if ev := sw.Await("refusal", func(ev chat.Event) bool { return ev.Kind == chat.KindError }); ev.Code != string(platform.CodeBadRequest) {
 			t.Fatalf("garbage: %+v", ev)
 		}
-		sw.send(map[string]any{"type": "message", "body": "still here", "client_id": "ok"})
-		sw.await("a good message after the bad ones", message("still here"))
+		sw.Send(map[string]any{"type": "message", "body": "still here", "client_id": "ok"})
+		sw.Await("a good message after the bad ones", chattest.Message("still here"))
 		if n := storetest.Count(t, a.DB, `SELECT COUNT(*) FROM chat_messages WHERE conversation_id = $1`, open.Conversation.ID); n != 1 {
 			t.Fatalf("%d messages stored, want only the good one", n)
 		}
@@ -313,8 +212,8 @@ func TestOneAgentWinsARace(t *testing.T) {
 		base := started(t, a)
 		toks := []string{apptest.StaffToken(t, a, platform.RoleService, "a1@test.local"), apptest.StaffToken(t, a, platform.RoleService, "a2@test.local"),
 			apptest.StaffToken(t, a, platform.RoleAdmin, "a3@test.local")}
-		dial(t, base+"/console/chat/ws", bearer(toks[0]))
-		waitOnline(t, base, 1)
+		chattest.Dial(t, base+"/console/chat/ws", chattest.Bearer(toks[0]))
+		chattest.WaitOnline(t, base, 1)
 		_, open := guest(t, base, "抢单")
 		id := open.Conversation.ID.String()
 		codes := make([]int, len(toks))
