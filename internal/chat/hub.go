@@ -59,7 +59,13 @@ type client struct {
 }
 
 func newClient(conv, staff platform.ID) *client {
-	return &client{conv: conv, staff: staff, send: make(chan []byte, 64), gone: make(chan struct{})}
+	// An agent's inbox hears every conversation's changes and the
+	// messages of all they hold: it gets the deeper buffer.
+	size := 64
+	if staff != 0 {
+		size = 4096
+	}
+	return &client{conv: conv, staff: staff, send: make(chan []byte, size), gone: make(chan struct{})}
 }
 
 // drop ends the client's writer.

@@ -28,6 +28,7 @@ type inFrame struct {
 const (
 	maxFrame     = 16 << 10
 	framesPerSec = 10
+	typingPerSec = 2
 	writeTimeout = 10 * time.Second
 	pingEvery    = 30 * time.Second
 )
@@ -65,27 +66,39 @@ func (s *Service) serveWS(w http.ResponseWriter, r *http.Request, c *client, hel
 		defer cancel()
 		s.writeLoop(ctx, conn, c)
 	}()
-	window, frames := time.Now(), 0
+	// Frames are limited per second; typing notices, sent on keystrokes,
+	// have a budget of their own and are dropped silently beyond it.
+	window, frames, typing := time.Now(), 0, 0
 	for {
 		typ, data, err := conn.Read(ctx)
 		if err != nil {
 			break
 		}
 		if now := time.Now(); now.Sub(window) >= time.Second {
-			window, frames = now, 0
+			window, frames, typing = now, 0, 0
 		}
-		frames++
 		var f inFrame
+		bad := typ != websocket.MessageText || json.Unmarshal(data, &f) != nil
+		if !bad && f.Type == "typing" {
+			if typing++; typing > typingPerSec {
+				continue
+			}
+		} else {
+			frames++
+		}
 		switch {
 		case frames > framesPerSec:
 			err = platform.E(platform.CodeRateLimited)
-		case typ != websocket.MessageText || json.Unmarshal(data, &f) != nil:
+		case bad:
 			err = platform.E(platform.CodeBadRequest)
 		default:
 			err = onFrame(ctx, f)
 		}
 		if err != nil {
 			e := platform.AsError(err)
+			if ctx.Err() != nil {
+				break // the connection is closing
+			}
 			if e.Code == platform.CodeInternal {
 				s.log.Error("chat: frame", "err", err)
 			}
