@@ -7,10 +7,12 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
 	"storeops/internal/app"
+	"storeops/internal/module"
 	"storeops/internal/web"
 )
 
@@ -24,21 +26,31 @@ func serve(ctx context.Context, g *globals, args []string) error {
 	var shutdown time.Duration
 	var secure bool
 	proxies := envOr("STOREOPS_TRUSTED_PROXIES", "")
+	smtp := module.SMTP{Host: envOr("STOREOPS_SMTP_HOST", ""), Username: envOr("STOREOPS_SMTP_USER", ""),
+		Password: envOr("STOREOPS_SMTP_PASSWORD", ""), From: envOr("STOREOPS_SMTP_FROM", ""), TLS: envOr("STOREOPS_SMTP_TLS", "starttls")}
+	smtpPort, _ := strconv.Atoi(envOr("STOREOPS_SMTP_PORT", "587"))
 	err := parse(g, "serve", args, func(fs *flag.FlagSet) {
 		fs.StringVar(&addr, "addr", addr, "listen address (STOREOPS_ADDR)")
 		fs.DurationVar(&shutdown, "shutdown-timeout", 20*time.Second, "how long to drain requests and jobs on SIGTERM")
 		fs.StringVar(&proxies, "trusted-proxies", proxies, "comma-separated CIDRs of load balancers whose X-Forwarded-For names the client (STOREOPS_TRUSTED_PROXIES)")
+		fs.StringVar(&smtp.Host, "smtp-host", smtp.Host, "outgoing mail server; empty logs mail instead of sending it (STOREOPS_SMTP_HOST)")
+		fs.IntVar(&smtpPort, "smtp-port", smtpPort, "outgoing mail server port (STOREOPS_SMTP_PORT)")
+		fs.StringVar(&smtp.Username, "smtp-user", smtp.Username, "SMTP user name (STOREOPS_SMTP_USER)")
+		fs.StringVar(&smtp.Password, "smtp-password", smtp.Password, "SMTP password (STOREOPS_SMTP_PASSWORD)")
+		fs.StringVar(&smtp.From, "smtp-from", smtp.From, "sender address of the shop's email (STOREOPS_SMTP_FROM)")
+		fs.StringVar(&smtp.TLS, "smtp-tls", smtp.TLS, "starttls, tls (implicit, port 465) or none (STOREOPS_SMTP_TLS)")
 		fs.BoolVar(&secure, "secure-cookies", envOr("STOREOPS_SECURE_COOKIES", "") == "1", "mark cookies Secure (serve behind HTTPS)")
 	})
 	if err != nil {
 		return err
 	}
+	smtp.Port = smtpPort
 	trusted, err := web.ParsePrefixes(proxies)
 	if err != nil {
 		return fmt.Errorf("--trusted-proxies: %w", err)
 	}
 	firstRun := isFirstRun(g.db)
-	a, err := app.Open(ctx, app.Config{DB: g.db, Addr: addr, Log: g.log, Dev: g.dev, Secure: secure, ShutdownTimeout: shutdown, FirstRunDemo: firstRun, TrustedProxies: trusted})
+	a, err := app.Open(ctx, app.Config{DB: g.db, Addr: addr, Log: g.log, Dev: g.dev, Secure: secure, ShutdownTimeout: shutdown, FirstRunDemo: firstRun, TrustedProxies: trusted, SMTP: smtp})
 	if err != nil {
 		return err
 	}

@@ -44,6 +44,8 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 	// FirstRunDemo fills an empty shop with the demo shop on first run.
 	FirstRunDemo bool
+	// SMTP is the outgoing mail server (empty Host: mail is logged).
+	SMTP module.SMTP
 	// InsertOnly builds a job queue that enqueues but never works jobs
 	// (CLI commands).
 	InsertOnly bool
@@ -94,7 +96,7 @@ func Build(ctx context.Context, cfg Config, db *store.DB) (*App, error) {
 		cfg.Log = slog.Default()
 	}
 	a := &App{Config: cfg, DB: db, Registry: prometheus.NewRegistry()}
-	a.Deps = &module.Deps{DB: db, Log: cfg.Log, Clock: db.Clock, Dev: cfg.Dev, Secure: cfg.Secure, FirstRunDemo: cfg.FirstRunDemo}
+	a.Deps = &module.Deps{DB: db, Log: cfg.Log, Clock: db.Clock, Dev: cfg.Dev, Secure: cfg.Secure, FirstRunDemo: cfg.FirstRunDemo, SMTP: cfg.SMTP}
 	mods, err := buildModules(a.Deps)
 	if err != nil {
 		return nil, err

@@ -11,6 +11,7 @@ import (
 	"storeops/internal/demo"
 	"storeops/internal/inventory"
 	"storeops/internal/invoice"
+	"storeops/internal/mail"
 	"storeops/internal/module"
 	"storeops/internal/ops"
 	"storeops/internal/order"
@@ -29,6 +30,7 @@ import (
 var factories = []func(*module.Deps) (*module.Module, error){
 	platformModule,
 	ops.Module,
+	mail.Module,
 	customer.Module,
 	catalog.Module,
 	inventory.Module,

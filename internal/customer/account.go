@@ -159,7 +159,9 @@ func (s *Service) SignIn(ctx context.Context, in SignInInput, ip string) (*Custo
 	if err != nil {
 		return nil, fmt.Errorf("customer: sign in: %w", err)
 	}
-	if c == nil {
+	if c == nil || hash == "" {
+		// Unknown, or an account that signs in by code only (or was
+		// deleted): the same work and answer as a wrong password.
 		s.hasher.VerifyNone(in.Password)
 		return nil, platform.E(CodeInvalidCredentials)
 	}

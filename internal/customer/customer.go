@@ -38,6 +38,9 @@ type Status string
 const (
 	StatusActive   Status = "active"
 	StatusDisabled Status = "disabled"
+	// StatusDeleted: deleted on the customer's request; personal data is
+	// anonymised and the row stays for the orders that name it.
+	StatusDeleted Status = "deleted"
 )
 
 // Customer is a shopper's account as clients see it. The password hash
@@ -121,6 +124,7 @@ type Service struct {
 	db     *store.DB
 	hasher *password.Hasher
 	cfg    Config
+	x      Extras
 }
 
 // NewService makes the service. The hasher's parameters decide how new
@@ -156,6 +160,8 @@ func (s *Service) Find(ctx context.Context, id platform.ID) (*Customer, error) {
 
 // nullable stores "" as NULL, so the unique indexes ignore absent values.
 func nullable(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
+
+var errNoRows = sql.ErrNoRows
 
 // isNoRows reports sql.ErrNoRows.
 func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }

@@ -1,9 +1,15 @@
 package customer
 
 import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"net/http"
+	"os"
 
+	"storeops/internal/customer/sms"
+	"storeops/internal/jobs"
 	"storeops/internal/module"
 	"storeops/internal/password"
 	"storeops/internal/platform"
@@ -23,15 +29,34 @@ func Module(d *module.Deps) (*module.Module, error) {
 	}
 	svc := NewService(d.DB, password.NewHasher(params, 0), Config{})
 	h := &handlers{svc: svc, secure: d.Secure}
+	x := Extras{Jobs: func() *jobs.Queue { return d.Jobs }, PublicURL: os.Getenv("STOREOPS_PUBLIC_URL")}
+	if SMSSandboxEnabled(d) {
+		h.sandbox = newSandbox(d)
+		x.SMS = &sms.HTTPSender{URL: SMSSandboxPrefix + "/send", Key: h.sandbox.Key, Secret: h.sandbox.Secret,
+			Client: &http.Client{Transport: sms.HandlerTransport{Handler: h.sandbox}}, Now: d.DB.Now}
+	}
+	svc.Use(x)
 	return &module.Module{
 		Name:       "customer",
 		Migrations: []store.Migrations{Migrations()},
-		Messages:   texts,
+		Messages:   mergeTexts(texts, accountTexts),
 		Templates:  pageTemplates(),
 		Routes: func(r *web.Router, rd *web.Renderer) {
 			h.rd = rd
 			r.Add(h.routes()...)
+			r.Add(h.accountRoutes()...)
 			r.Add(h.pageRoutes()...)
+			r.Add(h.accountPageRoutes()...)
+			if h.sandbox != nil {
+				r.Add(web.Route{Method: http.MethodPost, Path: SMSSandboxPrefix + "/send", Surface: web.Shop,
+					Handler: func(w http.ResponseWriter, req *http.Request) error { h.sandbox.ServeHTTP(w, req); return nil }})
+			}
+		},
+		Start: func(context.Context) error {
+			if h.sandbox != nil {
+				d.Log.Warn("customer: sign-in codes go to the SMS sandbox (development); each code is written to the log")
+			}
+			return nil
 		},
 		Auth: web.AuthenticatorFunc(h.authenticate),
 	}, nil
@@ -39,9 +64,32 @@ func Module(d *module.Deps) (*module.Module, error) {
 
 // handlers serve the customer API on top of the Service.
 type handlers struct {
-	svc    *Service
-	secure bool
-	rd     *web.Renderer
+	svc     *Service
+	secure  bool
+	rd      *web.Renderer
+	sandbox *sms.Sandbox
+}
+
+// SMSSandboxPrefix is where the SMS sandbox answers.
+const SMSSandboxPrefix = "/sandbox/sms"
+
+// SMSSandboxEnabled reports whether codes go to the SMS sandbox: in
+// development mode, or when STOREOPS_SMS_SANDBOX=1 asks for it (a demo
+// deployment). A real shop plugs its provider's Sender in instead.
+func SMSSandboxEnabled(d *module.Deps) bool {
+	return d.Dev || os.Getenv("STOREOPS_SMS_SANDBOX") == "1"
+}
+
+// newSandbox makes the sandbox with a per-process secret (the app is its
+// only client) unless STOREOPS_SMS_SANDBOX_SECRET names one.
+func newSandbox(d *module.Deps) *sms.Sandbox {
+	secret := os.Getenv("STOREOPS_SMS_SANDBOX_SECRET")
+	if secret == "" {
+		var b [32]byte
+		_, _ = rand.Read(b[:])
+		secret = hex.EncodeToString(b[:])
+	}
+	return &sms.Sandbox{DB: d.DB, Key: "storeops-sandbox", Secret: secret, Log: d.Log}
 }
 
 // authenticate recognises the storefront session cookie. A stale or
@@ -127,3 +175,13 @@ var texts = platform.Texts{
 }
 
 func init() { platform.RegisterTexts(texts) }
+
+func mergeTexts(sets ...platform.Texts) platform.Texts {
+	out := platform.Texts{}
+	for _, s := range sets {
+		for k, v := range s {
+			out[k] = v
+		}
+	}
+	return out
+}

@@ -137,3 +137,16 @@ func (s *Service) PurgeSessions(ctx context.Context, cutoff time.Time) (int64, e
 	})
 	return n, err
 }
+
+// EndOtherSessions signs the customer out everywhere but the session
+// keep (a token hash; "" ends them all).
+func (s *Service) EndOtherSessions(ctx context.Context, customerID platform.ID, keep string) error {
+	err := s.db.Write(ctx, func(tx *store.Tx) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM customer_sessions WHERE customer_id = $1 AND token_hash <> $2`, customerID, keep)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("customer: end sessions: %w", err)
+	}
+	return nil
+}

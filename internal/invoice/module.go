@@ -1,10 +1,12 @@
 package invoice
 
 import (
+	"context"
 	"embed"
 	"io/fs"
 	"net/http"
 
+	"storeops/internal/customer"
 	"storeops/internal/module"
 	"storeops/internal/order"
 	"storeops/internal/platform"
@@ -43,6 +45,7 @@ func Module(d *module.Deps) (*module.Module, error) {
 		return nil, err
 	}
 	order.OnTransition(hookName, cancelWithOrder)
+	customer.OnErase(hookName, eraseCustomer)
 	h := &handlers{db: d.DB, s: NewService(d.DB)}
 	return &module.Module{
 		Name:        "invoice",
@@ -95,4 +98,13 @@ func (h *handlers) routes() []web.Route {
 			Doc: &web.OpenAPIOp{Tag: tag, Summary: "Reject a waiting request with a reason the shopper reads",
 				Description: "409 invoice_not_pending once it was handled.", Request: RejectInput{}, Response: Invoice{}}},
 	}
+}
+
+// eraseCustomer masks a deleted customer's invoice requests: the email
+// goes, and the title of personal requests never issued; an issued
+// invoice's title stays, as the tax record it is.
+func eraseCustomer(ctx context.Context, tx *store.Tx, customerID platform.ID) error {
+	_, err := tx.ExecContext(ctx, `UPDATE invoice_requests SET email = '',
+		title = CASE WHEN title_type = 'personal' AND status <> 'issued' THEN '' ELSE title END WHERE customer_id = $1`, customerID)
+	return err
 }

@@ -107,4 +107,17 @@ type Deps struct {
 	// Outbox runs the consumers; publish events with outbox.Publish in
 	// the transaction of the change.
 	Outbox *outbox.Runner
+	// SMTP is the outgoing mail server (empty Host: mail is logged).
+	SMTP SMTP
+}
+
+// SMTP is the outgoing mail server's settings (see package mail).
+type SMTP struct {
+	Host     string
+	Port     int
+	Username string
+	Password string
+	From     string
+	// TLS is starttls (default), tls or none.
+	TLS string
 }

@@ -90,7 +90,7 @@ func (s *Service) Reply(ctx context.Context, by audit.Actor, id platform.ID, bod
 			return fmt.Errorf("support: reply on %d: %w", id, err)
 		}
 		if t.ContactEmail != "" && (t.Channel == Email || t.CustomerID == 0) {
-			return queueMail(ctx, tx, t, replySubject(t), body)
+			return sendMail(ctx, tx, s.queue(), t, mailMessage, mailData{Subject: replySubject(t), Body: body})
 		}
 		return nil
 	})
@@ -100,16 +100,6 @@ func (s *Service) Reply(ctx context.Context, by audit.Actor, id platform.ID, bod
 // the customer's "Re:".
 func replySubject(t Ticket) string {
 	return "Re: " + t.Subject + " [#" + t.ReplyToken + "]"
-}
-
-// queueMail keeps an email to the ticket's contact for the mail outbox.
-func queueMail(ctx context.Context, tx *store.Tx, t Ticket, subject, body string) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO support_outgoing (id, ticket_id, customer_id, to_email, subject, body, status, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7)`, tx.NewID(), t.ID, nullID(t.CustomerID), t.ContactEmail, subject, body, tx.Now)
-	if err != nil {
-		return fmt.Errorf("support: queue mail for %d: %w", t.ID, err)
-	}
-	return nil
 }
 
 // Note adds an internal note the customer never sees.
@@ -268,17 +258,10 @@ func (s *Service) Resolve(ctx context.Context, by audit.Actor, id platform.ID) (
 			return fmt.Errorf("support: resolve %d: %w", id, err)
 		}
 		if t.ContactEmail != "" {
-			t.CSATToken = csat
-			return queueMail(ctx, tx, t, replySubject(t), surveyMail(t))
+			return sendMail(ctx, tx, s.queue(), t, mailSurvey, mailData{Subject: replySubject(t), Link: s.publicURL + "/support/survey/" + csat})
 		}
 		return nil
 	})
-}
-
-// surveyMail is the survey invitation, in Chinese and English.
-func surveyMail(t Ticket) string {
-	return "您的问题已处理完毕，请为本次服务打分（1–5 分）：/support/survey/" + t.CSATToken +
-		"\n\nYour request has been resolved. Please rate our service (1–5): /support/survey/" + t.CSATToken
 }
 
 // Close ends the ticket for good.

@@ -13,6 +13,8 @@ import (
 	"github.com/riverqueue/river"
 
 	"storeops/internal/audit"
+	"storeops/internal/jobs"
+	"storeops/internal/mail"
 	"storeops/internal/order"
 	"storeops/internal/outbox"
 	"storeops/internal/platform"
@@ -109,7 +111,7 @@ type careTarget struct {
 // desk, or a message queued to the customer's email. It reports whether
 // it did anything (false when disabled, already done, or nobody to
 // write to).
-func fire(ctx context.Context, tx *store.Tx, kind, key string, t careTarget) (bool, error) {
+func fire(ctx context.Context, tx *store.Tx, q *jobs.Queue, kind, key string, t careTarget) (bool, error) {
 	var r CareRule
 	err := tx.QueryRowContext(ctx, `SELECT kind, enabled, action, days, template FROM support_care_rules WHERE kind = $1`, kind).
 		Scan(&r.Kind, &r.Enabled, &r.Action, &r.Days, &r.Template)
@@ -131,18 +133,29 @@ func fire(ctx context.Context, tx *store.Tx, kind, key string, t careTarget) (bo
 		}
 	}
 	body := Expand(r.Template, vars)
-	subject := "care:" + kind
 	if r.Action == "message" {
 		if email.String == "" {
 			return false, nil
 		}
+		subject := platform.T(platform.ZH, "support.care_subject")
+		status := "queued"
+		if q != nil {
+			status = "mailed"
+		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO support_outgoing (id, customer_id, to_email, subject, body, status, care_key, created_at)
-			VALUES ($1, $2, $3, $4, $5, 'queued', $6, $7) ON CONFLICT (care_key) DO NOTHING`, tx.NewID(), t.customerID, email.String, subject, body, key, tx.Now)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (care_key) DO NOTHING`, tx.NewID(), t.customerID, email.String, subject, body, status, key, tx.Now)
 		if err != nil {
 			return false, fmt.Errorf("support: care message %s: %w", key, err)
 		}
-		n, _ := res.RowsAffected()
-		return n == 1, nil
+		if n, _ := res.RowsAffected(); n != 1 {
+			return false, nil
+		}
+		if q != nil {
+			if _, err := mail.Enqueue(ctx, tx, q, mail.Message{To: email.String, Template: mailMessage, Data: mailData{Subject: subject, Body: body}, CustomerID: t.customerID}); err != nil {
+				return false, fmt.Errorf("support: care mail %s: %w", key, err)
+			}
+		}
+		return true, nil
 	}
 	return openCare(ctx, tx, key, NewTicket{CustomerID: t.customerID, OrderID: t.orderID, Type: t.typ, Priority: t.priority,
 		Subject: platform.T(platform.ZH, "support.care."+kind), Body: body})
@@ -163,7 +176,7 @@ func (s *Service) CareConsumer() outbox.Consumer {
 func (s *Service) handleCare(ctx context.Context, events []outbox.Event) error {
 	return s.db.Write(ctx, func(tx *store.Tx) error {
 		for _, ev := range events {
-			if err := careEvent(ctx, tx, ev); err != nil {
+			if err := careEvent(ctx, tx, s.queue(), ev); err != nil {
 				return err
 			}
 		}
@@ -171,7 +184,7 @@ func (s *Service) handleCare(ctx context.Context, events []outbox.Event) error {
 	})
 }
 
-func careEvent(ctx context.Context, tx *store.Tx, ev outbox.Event) error {
+func careEvent(ctx context.Context, tx *store.Tx, q *jobs.Queue, ev outbox.Event) error {
 	switch ev.Topic {
 	case order.TopicStatusChanged:
 		var ch order.Change
@@ -190,7 +203,7 @@ func careEvent(ctx context.Context, tx *store.Tx, ev outbox.Event) error {
 		if delivered > 0 {
 			return nil
 		}
-		_, err := fire(ctx, tx, CareFirstDelivered, "first_delivered:"+fmt.Sprint(customer.Int64),
+		_, err := fire(ctx, tx, q, CareFirstDelivered, "first_delivered:"+fmt.Sprint(customer.Int64),
 			careTarget{customerID: platform.ID(customer.Int64), orderID: ch.OrderID, typ: InOrder, priority: Low})
 		return err
 	case TopicReviewPosted:
@@ -208,7 +221,7 @@ func careEvent(ctx context.Context, tx *store.Tx, ev outbox.Event) error {
 		if rv.ID != 0 {
 			key = "negative_review:" + rv.ID.String()
 		}
-		_, err := fire(ctx, tx, CareNegativeReview, key, careTarget{customerID: rv.CustomerID, orderID: rv.OrderID, productID: rv.ProductID, typ: AfterSale, priority: High})
+		_, err := fire(ctx, tx, q, CareNegativeReview, key, careTarget{customerID: rv.CustomerID, orderID: rv.OrderID, productID: rv.ProductID, typ: AfterSale, priority: High})
 		return err
 	}
 	return nil
@@ -273,7 +286,7 @@ func (s *Service) SweepCare(ctx context.Context) (int, error) {
 				rows.Close()
 			}
 			for i, t := range targets {
-				ok, err := fire(ctx, tx, r.Kind, keys[i], t)
+				ok, err := fire(ctx, tx, s.queue(), r.Kind, keys[i], t)
 				if err != nil {
 					return err
 				}

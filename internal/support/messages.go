@@ -130,6 +130,7 @@ var messages = platform.Texts{
 	"support.r.points_at":      {"指向", "Points at"},
 	"support.field.period":     {"日期范围无效（最长一年）", "is not a valid period (at most a year)"},
 
+	"support.care_subject":          {"来自客服中心的关怀", "A note from customer service"},
 	"support.care.shipment_delayed": {"物流延迟关怀", "Care: shipment delayed"},
 	"support.care.negative_review":  {"差评回访", "Care: negative review"},
 	"support.care.first_delivered":  {"首单签收关怀", "Care: first order delivered"},

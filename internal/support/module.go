@@ -11,6 +11,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"storeops/internal/jobs"
 	"storeops/internal/module"
 	"storeops/internal/outbox"
 	"storeops/internal/platform"
@@ -50,7 +51,7 @@ func Module(d *module.Deps) (*module.Module, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &handlers{db: d.DB, s: NewService(d.DB)}
+	h := &handlers{db: d.DB, s: NewService(d.DB).WithJobs(func() *jobs.Queue { return d.Jobs }, os.Getenv("STOREOPS_PUBLIC_URL"))}
 	mailbox := &mailbox{s: h.s, log: d.Log, addr: os.Getenv("STOREOPS_SUPPORT_SMTP_ADDR"), domain: os.Getenv("STOREOPS_SUPPORT_SMTP_DOMAIN")}
 	return &module.Module{
 		Name:        "support",
@@ -71,6 +72,7 @@ func Module(d *module.Deps) (*module.Module, error) {
 		},
 		Periodic:  []*river.PeriodicJob{sweepJob(), careJob()},
 		Consumers: []outbox.Consumer{h.s.CareConsumer()},
+		Demo:      []module.DemoStep{DemoStep()},
 		Start:     mailbox.start,
 		Stop:      mailbox.stop,
 	}, nil

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"storeops/internal/audit"
+	"storeops/internal/jobs"
 	"storeops/internal/outbox"
 	"storeops/internal/platform"
 	"storeops/internal/store"
@@ -17,7 +18,11 @@ import (
 // Service holds the desk's rules; its exported methods own their
 // transactions.
 type Service struct {
-	db *store.DB
+	db   *store.DB
+	jobs func() *jobs.Queue
+	// publicURL is the shop's address for links in emails
+	// (STOREOPS_PUBLIC_URL), "" for site-relative links.
+	publicURL string
 }
 
 // NewService makes the service over db.

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"storeops/internal/app"
+	"storeops/internal/module"
 	"storeops/internal/platform"
 	"storeops/internal/staff"
 	"storeops/internal/store"
@@ -19,6 +20,9 @@ import (
 // Options tune New.
 type Options struct {
 	Clock platform.Clock
+	// SMTP points the app's mail at a server (mailtest.Start); empty logs
+	// mail instead.
+	SMTP module.SMTP
 }
 
 // Open makes a fresh database of dialect d with every module's migrations
@@ -37,7 +41,7 @@ func Open(t testing.TB, d store.Dialect, opt Options) *store.DB {
 func New(t testing.TB, d store.Dialect, opt Options) *app.App {
 	t.Helper()
 	db := Open(t, d, opt)
-	a, err := app.Build(context.Background(), app.Config{Dev: true, Log: Logger()}, db)
+	a, err := app.Build(context.Background(), app.Config{Dev: true, Log: Logger(), SMTP: opt.SMTP}, db)
 	if err != nil {
 		t.Fatal(err)
 	}
