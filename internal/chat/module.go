@@ -47,6 +47,7 @@ func Module(d *module.Deps) (*module.Module, error) {
 		Templates:   tpl,
 		Routes:      func(r *web.Router, rd *web.Renderer) { h.rd = rd; r.Add(h.routes()...) },
 		Collectors:  []prometheus.Collector{metricConns, metricEvents, metricDropped},
+		Demo:        []module.DemoStep{DemoStep()},
 		Start:       s.Start,
 		Stop:        s.Stop,
 	}, nil
