@@ -5,6 +5,7 @@ import (
 	"storeops/internal/audit"
 	"storeops/internal/cart"
 	"storeops/internal/catalog"
+	"storeops/internal/chat"
 	"storeops/internal/checkout"
 	"storeops/internal/customer"
 	"storeops/internal/demo"
@@ -49,6 +50,7 @@ var factories = []func(*module.Deps) (*module.Module, error){
 	review.Module,
 	merch.Module,
 	support.Module,
+	chat.Module,
 	audit.Module,
 	staff.Module,
 	analytics.Module,
