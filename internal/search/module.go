@@ -79,6 +79,7 @@ func Module(d *module.Deps) (*module.Module, error) {
 		Routes: func(r *web.Router, rd *web.Renderer) {
 			h.rd = rd
 			r.Add(h.apiRoutes()...)
+			r.Add(web.Route{Method: http.MethodGet, Path: "/search", Surface: web.Shop, Handler: h.searchPage})
 			r.Add(
 				web.Route{Method: http.MethodGet, Path: "/console/search/synonyms", Surface: web.Console, Perm: PermManage, Handler: h.synonymsPage},
 				web.Route{Method: http.MethodPost, Path: "/console/search/synonyms", Surface: web.Console, Perm: PermManage, Handler: h.synonymAdd},
@@ -161,4 +162,25 @@ var texts = platform.Texts{
 	"search.synonyms.saved":       {"已保存", "Saved"},
 	"search.synonyms.col_terms":   {"同义词", "Words"},
 	"search.synonyms.col_actions": {"操作", "Actions"},
+	"search.page.title":           {"搜索商品", "Search products"},
+	"search.page.placeholder":     {"搜索商品、品牌，支持拼音", "Search products or brands (pinyin works)"},
+	"search.page.go":              {"搜索", "Search"},
+	"search.page.found":           {"找到 %d 件与“%s”相关的商品", "%d products for \"%s\""},
+	"search.page.found_all":       {"共 %d 件商品", "%d products"},
+	"search.page.none":            {"没有找到相关商品，换个词试试", "Nothing found; try other words"},
+	"search.page.did_you_mean":    {"您是不是要找：", "Did you mean:"},
+	"search.page.sort":            {"排序", "Sort"},
+	"search.page.filter":          {"筛选", "Filter"},
+	"search.page.remove":          {"取消该筛选", "Remove this filter"},
+	"search.page.next":            {"下一页", "Next page"},
+	"search.sort.relevance":       {"综合", "Best match"},
+	"search.sort.sales":           {"销量", "Best selling"},
+	"search.sort.price_asc":       {"价格从低到高", "Price: low to high"},
+	"search.sort.price_desc":      {"价格从高到低", "Price: high to low"},
+	"search.sort.newest":          {"新品", "Newest"},
+	"search.facet.category":       {"分类", "Category"},
+	"search.facet.brand":          {"品牌", "Brand"},
+	"search.facet.price":          {"价格", "Price"},
+	"search.facet.price_under":    {"%s 以下", "under %s"},
+	"search.facet.price_over":     {"%s 以上", "%s and up"},
 }

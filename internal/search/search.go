@@ -161,6 +161,10 @@ type Result struct {
 	Items      []Hit       `json:"items"`
 	NextCursor string      `json:"next_cursor,omitempty"`
 	Facets     Facets      `json:"facets"`
+	// DidYouMean is a corrected query (a typo fixed, pinyin or a
+	// same-sounding word turned into the catalog's word) offered when the
+	// query found fewer than three products and the correction finds more.
+	DidYouMean string `json:"did_you_mean,omitempty"`
 }
 
 // scored is a matching product with its sort key.
@@ -234,6 +238,19 @@ func (e *Engine) Search(ctx context.Context, r Request) (Result, error) {
 	}
 	sortHits(hits, r.Sort)
 	res := Result{Query: r.Query, Total: len(hits), Items: []Hit{}, Facets: ix.facets(hits)}
+	if norm != "" && len(hits) < didYouMeanBelow {
+		if fixed := ix.correct(norm); fixed != norm {
+			n := 0
+			for id := range ix.match(ix.compile(fixed)) {
+				if d := ix.docs[id]; d != nil && keep(d) {
+					n++
+				}
+			}
+			if n > len(hits) {
+				res.DidYouMean = fixed
+			}
+		}
+	}
 	start := 0
 	if c := r.Page.After; c != nil {
 		key, err := parseCursorKey(r.Sort, c.Key)
