@@ -80,6 +80,7 @@ func Module(d *module.Deps) (*module.Module, error) {
 		},
 		Templates:  tpl,
 		Consumers:  []outbox.Consumer{engine.Consumer()},
+		Demo:       []module.DemoStep{DemoStep()},
 		Collectors: []prometheus.Collector{logDropped, logWritten},
 		Workers:    func(w *river.Workers) { river.AddWorker(w, &logRetentionWorker{db: d.DB}) },
 		Periodic:   []*river.PeriodicJob{logRetentionJob()},
