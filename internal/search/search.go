@@ -236,7 +236,6 @@ func (e *Engine) Search(ctx context.Context, r Request) (Result, error) {
 			}
 		}
 	}
-	sortHits(hits, r.Sort)
 	res := Result{Query: r.Query, Total: len(hits), Items: []Hit{}, Facets: ix.facets(hits)}
 	if norm != "" && len(hits) < didYouMeanBelow {
 		if fixed := ix.correct(norm); fixed != norm {
@@ -251,23 +250,34 @@ func (e *Engine) Search(ctx context.Context, r Request) (Result, error) {
 			}
 		}
 	}
-	start := 0
+	// Only the page is sorted: the matches after the cursor are scanned
+	// once for the best Limit+1, so a broad query on a big catalog costs
+	// a pass over its matches, not a sort of them.
+	page := hits
 	if c := r.Page.After; c != nil {
 		key, err := parseCursorKey(r.Sort, c.Key)
 		if err != nil {
 			return Result{}, err
 		}
-		start, _ = slices.BinarySearchFunc(hits, cursorAt{key: key, id: c.ID}, func(h scored, c cursorAt) int {
-			return compareToCursor(h, c, r.Sort)
-		})
+		at := cursorAt{key: key, id: c.ID}
+		page = nil
+		for _, h := range hits {
+			if compareToCursor(h, at, r.Sort) > 0 {
+				page = append(page, h)
+			}
+		}
 	}
-	end := min(start+r.Page.Limit, len(hits))
+	top := topHits(page, r.Page.Limit+1, r.Sort)
+	more := len(top) > r.Page.Limit
+	if more {
+		top = top[:r.Page.Limit]
+	}
 	marks := highlightMarks(clauses)
-	for _, h := range hits[start:end] {
+	for _, h := range top {
 		res.Items = append(res.Items, ix.hit(h.d, marks))
 	}
-	if end < len(hits) && end > start {
-		last := hits[end-1]
+	if more && len(top) > 0 {
+		last := top[len(top)-1]
 		res.NextCursor = platform.Cursor{Key: cursorKey(r.Sort, last), ID: last.d.ID}.Encode()
 	}
 	return res, nil
