@@ -27,7 +27,8 @@ func (h *handlers) apiRoutes() []web.Route {
 			Doc: &web.OpenAPIOp{Tag: tag, Summary: "Search on-sale products",
 				Description: "Chinese words, pinyin (lianyiqun) and pinyin initials (lyq), synonyms and small typos in Latin words all match. " +
 					"Facets count every match after the filters. title_html is the escaped title with the matched words in <em>. " +
-					"Keep search_id to report clicks. A query over 100 characters, an unknown sort, a malformed or unknown category or brand, " +
+					"Keep search_id to report clicks. When fewer than three products match, did_you_mean may carry a corrected query " +
+					"(a typo fixed, pinyin or a same-sounding word turned into the catalog's word) that finds more. A query over 100 characters, an unknown sort, a malformed or unknown category or brand, " +
 					"a bad price or attribute filter is 422 invalid; a malformed cursor or one from another sort is 400 bad_cursor.",
 				Query: []web.QueryParam{
 					{Name: "q", Description: "what the shopper typed, at most 100 characters; empty lists every product that passes the filters"},

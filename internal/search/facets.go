@@ -72,11 +72,16 @@ func (ix *index) facets(hits []scored) Facets {
 			i--
 		}
 		bands[max(i, 0)]++
-		seen := map[string]bool{}
-		for _, a := range d.Attrs {
+		for j, a := range d.Attrs {
 			attrs[attrKey{a.Name, a.Value}]++
-			if !seen[a.Name] {
-				seen[a.Name] = true
+			first := true
+			for _, b := range d.Attrs[:j] {
+				if b.Name == a.Name {
+					first = false
+					break
+				}
+			}
+			if first {
 				attrDocs[a.Name]++
 			}
 		}

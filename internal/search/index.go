@@ -29,6 +29,10 @@ type doc struct {
 	Views int64
 	boost float64
 
+	// terms are the analysed terms, kept only while the product is put
+	// into the index: removing it analyses it again (the same segmenter
+	// and category tree give the same terms), which costs an update a
+	// little CPU and saves the index most of its memory.
 	terms  termBag
 	length float64
 }
@@ -156,6 +160,7 @@ func (ix *index) put(d *doc) {
 			ix.latin[t]++
 		}
 	}
+	d.terms = nil
 }
 
 // remove drops a product; a product the index lacks is a no-op. Call
@@ -165,6 +170,8 @@ func (ix *index) remove(id platform.ID) {
 	if !ok {
 		return
 	}
+	ix.analyze(d)
+	defer func() { d.terms = nil }()
 	for t := range d.terms {
 		p := ix.postings[t]
 		delete(p, id)
@@ -210,6 +217,9 @@ func (ix *index) termScores(t string, factor float64) map[platform.ID]float64 {
 	out := make(map[platform.ID]float64, len(p))
 	for id, w := range p {
 		d := ix.docs[id]
+		if d == nil {
+			continue
+		}
 		tf := float64(w)
 		out[id] = factor * idf * tf * (bm25K1 + 1) / (tf + bm25K1*(1-bm25B+bm25B*d.length/avg))
 	}

@@ -60,29 +60,42 @@ func Module(d *module.Deps) (*module.Module, error) {
 	engine := NewEngine(d.DB, EngineConfig{Log: d.Log})
 	searchLog := NewLog(d.DB, LogConfig{Log: d.Log})
 	register(d.DB, engine, searchLog)
-	h := &handlers{engine: engine, log: searchLog, synonyms: &Synonyms{db: d.DB}}
+	h := &handlers{engine: engine, log: searchLog, synonyms: &Synonyms{db: d.DB}, todos: NewTodos(d.DB)}
 	return &module.Module{
 		Name:       "search",
 		Migrations: []store.Migrations{Migrations()},
 		Permissions: []platform.PermissionDef{{
 			Perm:  PermManage,
-			Label: platform.Message{ZH: "管理搜索同义词", EN: "Manage search synonyms"},
+			Label: platform.Message{ZH: "管理搜索同义词和关键词建议", EN: "Manage search synonyms and keyword fixes"},
 			Roles: []platform.Role{platform.RoleOwner, platform.RoleAdmin, platform.RoleCatalog, platform.RoleMarketing},
+		}, {
+			Perm:  PermReport,
+			Label: platform.Message{ZH: "查看搜索关键词报告", EN: "View the search keyword report"},
+			Roles: []platform.Role{platform.RoleOwner, platform.RoleAdmin, platform.RoleCatalog, platform.RoleMarketing, platform.RoleAnalyst},
 		}},
-		Messages:   texts,
-		Menu:       []web.MenuItem{{Section: "nav.catalog", Label: "search.nav.synonyms", Path: "/console/search/synonyms", Perm: PermManage, Order: 250}},
+		Messages: texts,
+		Menu: []web.MenuItem{
+			{Section: "nav.catalog", Label: "search.nav.synonyms", Path: "/console/search/synonyms", Perm: PermManage, Order: 250},
+			{Section: "nav.catalog", Label: "search.nav.keywords", Path: "/console/search/keywords", Perm: PermReport, Order: 251},
+		},
 		Templates:  tpl,
 		Consumers:  []outbox.Consumer{engine.Consumer()},
+		Demo:       []module.DemoStep{DemoStep()},
 		Collectors: []prometheus.Collector{logDropped, logWritten},
 		Workers:    func(w *river.Workers) { river.AddWorker(w, &logRetentionWorker{db: d.DB}) },
 		Periodic:   []*river.PeriodicJob{logRetentionJob()},
 		Routes: func(r *web.Router, rd *web.Renderer) {
 			h.rd = rd
 			r.Add(h.apiRoutes()...)
+			r.Add(web.Route{Method: http.MethodGet, Path: "/search", Surface: web.Shop, Handler: h.searchPage})
 			r.Add(
 				web.Route{Method: http.MethodGet, Path: "/console/search/synonyms", Surface: web.Console, Perm: PermManage, Handler: h.synonymsPage},
 				web.Route{Method: http.MethodPost, Path: "/console/search/synonyms", Surface: web.Console, Perm: PermManage, Handler: h.synonymAdd},
 				web.Route{Method: http.MethodPost, Path: "/console/search/synonyms/{id}/delete", Surface: web.Console, Perm: PermManage, Handler: h.synonymDelete},
+				web.Route{Method: http.MethodGet, Path: "/console/search/keywords", Surface: web.Console, Perm: PermReport, Handler: h.keywordsPage},
+				web.Route{Method: http.MethodPost, Path: "/console/search/keywords/synonym", Surface: web.Console, Perm: PermManage, Handler: h.keywordSynonym},
+				web.Route{Method: http.MethodPost, Path: "/console/search/keywords/todo", Surface: web.Console, Perm: PermManage, Handler: h.keywordTodo},
+				web.Route{Method: http.MethodPost, Path: "/console/search/keywords/todo/{id}/done", Surface: web.Console, Perm: PermManage, Handler: h.keywordTodoDone},
 			)
 		},
 		Start: func(ctx context.Context) error {
@@ -134,6 +147,7 @@ type handlers struct {
 	engine   *Engine
 	log      *Log
 	synonyms *Synonyms
+	todos    *Todos
 	rd       *web.Renderer
 }
 
@@ -161,4 +175,59 @@ var texts = platform.Texts{
 	"search.synonyms.saved":       {"已保存", "Saved"},
 	"search.synonyms.col_terms":   {"同义词", "Words"},
 	"search.synonyms.col_actions": {"操作", "Actions"},
+	"search.page.title":           {"搜索商品", "Search products"},
+	"search.page.placeholder":     {"搜索商品、品牌，支持拼音", "Search products or brands (pinyin works)"},
+	"search.page.go":              {"搜索", "Search"},
+	"search.page.found":           {"找到 %d 件与“%s”相关的商品", "%d products for \"%s\""},
+	"search.page.found_all":       {"共 %d 件商品", "%d products"},
+	"search.page.none":            {"没有找到相关商品，换个词试试", "Nothing found; try other words"},
+	"search.page.did_you_mean":    {"您是不是要找：", "Did you mean:"},
+	"search.page.sort":            {"排序", "Sort"},
+	"search.page.filter":          {"筛选", "Filter"},
+	"search.page.remove":          {"取消该筛选", "Remove this filter"},
+	"search.page.next":            {"下一页", "Next page"},
+	"search.sort.relevance":       {"综合", "Best match"},
+	"search.sort.sales":           {"销量", "Best selling"},
+	"search.sort.price_asc":       {"价格从低到高", "Price: low to high"},
+	"search.sort.price_desc":      {"价格从高到低", "Price: high to low"},
+	"search.sort.newest":          {"新品", "Newest"},
+	"search.facet.category":       {"分类", "Category"},
+	"search.facet.brand":          {"品牌", "Brand"},
+	"search.facet.price":          {"价格", "Price"},
+	"search.facet.price_under":    {"%s 以下", "under %s"},
+	"search.facet.price_over":     {"%s 以上", "%s and up"},
+	"kind.search_todo":            {"待办", "to-do note"},
+	"search.todo_note":            {"备注不能为空，且不超过 200 字", "must be 1 to 200 characters"},
+	"search.todo_exists":          {"该搜索词已有未完成的待办", "this query already has an open note"},
+	"search.nav.keywords":         {"搜索关键词", "Search keywords"},
+	"search.kw.title":             {"搜索关键词优化", "Search keyword optimisation"},
+	"search.kw.help":              {"根据顾客的搜索、点击和购买：热门词、无结果词、低点击率词，以及可一键应用的优化建议。", "From what shoppers search, click and buy: top queries, queries that find nothing, queries with low click-through, and fixes you can apply with one click."},
+	"search.kw.days":              {"最近天数", "Last days"},
+	"search.kw.show":              {"查看", "Show"},
+	"search.kw.searches":          {"共 %d 次搜索", "%d searches"},
+	"search.kw.fixes":             {"优化建议", "Suggested fixes"},
+	"search.kw.query":             {"搜索词", "Query"},
+	"search.kw.suggestion":        {"建议", "Suggestion"},
+	"search.kw.evidence":          {"依据（次）", "Evidence"},
+	"search.kw.fix_synonym":       {"添加同义词：“%s” = “%s”（顾客搜不到后改搜后者并点击了商品）", "Add a synonym: \"%s\" = \"%s\" (shoppers rephrased to the latter and clicked)"},
+	"search.kw.fix_title":         {"在这些商品标题中加入关键词“%s”：", "Add the keyword \"%s\" to these titles:"},
+	"search.kw.fix_stock":         {"顾客在找“%s”，店里还没有：考虑引进此类商品", "Shoppers look for \"%s\" and the shop has none: consider stocking it"},
+	"search.kw.apply_synonym":     {"添加同义词", "Add synonym"},
+	"search.kw.apply_todo":        {"加入待办", "Add to-do"},
+	"search.kw.edit_titles":       {"在商品编辑中修改标题", "Edit the titles in the product editor"},
+	"search.kw.no_fixes":          {"暂无建议", "No suggestions"},
+	"search.kw.todos":             {"选品待办", "Stocking to-dos"},
+	"search.kw.todo_done":         {"完成", "Done"},
+	"search.kw.stock_note":        {"引进“%s”类商品（%d 次搜索无结果）", "Stock \"%s\" (%d searches found nothing)"},
+	"search.kw.top":               {"热门搜索词", "Top queries"},
+	"search.kw.zero":              {"无结果搜索词", "Queries with no results"},
+	"search.kw.low_ctr":           {"低点击率搜索词", "Queries with low click-through"},
+	"search.kw.none":              {"暂无数据", "No data"},
+	"search.kw.col_searches":      {"搜索次数", "Searches"},
+	"search.kw.col_results":       {"平均结果数", "Avg results"},
+	"search.kw.col_ctr":           {"点击率", "Click-through"},
+	"search.kw.col_purchases":     {"购买", "Purchases"},
+	"search.kw.done.synonym":      {"同义词已添加，几秒内对所有节点生效", "Synonym added; every node applies it within seconds"},
+	"search.kw.done.todo":         {"已加入选品待办", "Added to the to-dos"},
+	"search.kw.done.todo_done":    {"待办已完成", "To-do closed"},
 }

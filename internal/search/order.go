@@ -33,12 +33,6 @@ func compareKeys(ak float64, aid platform.ID, bk float64, bid platform.ID, s Sor
 	return cmp.Or(cmp.Compare(bk, ak), cmp.Compare(bid, aid))
 }
 
-func sortHits(hits []scored, s Sort) {
-	slices.SortFunc(hits, func(a, b scored) int {
-		return compareKeys(sortValue(a, s), a.d.ID, sortValue(b, s), b.d.ID, s)
-	})
-}
-
 // cursorAt is a decoded cursor: the last hit's key and id.
 type cursorAt struct {
 	key float64
@@ -72,4 +66,30 @@ func parseCursorKey(s Sort, key string) (float64, error) {
 		return 0, platform.E(platform.CodeBadCursor)
 	}
 	return f, nil
+}
+
+// topHits returns the first k hits in sort order: a sort when the hits
+// are few, otherwise one pass keeping the best k in order.
+func topHits(hits []scored, k int, s Sort) []scored {
+	less := func(a, b scored) int { return compareKeys(sortValue(a, s), a.d.ID, sortValue(b, s), b.d.ID, s) }
+	if k <= 0 {
+		return nil
+	}
+	if len(hits) <= 4*k {
+		out := slices.Clone(hits)
+		slices.SortFunc(out, less)
+		return out[:min(k, len(out))]
+	}
+	best := make([]scored, 0, k+1)
+	for _, h := range hits {
+		if len(best) == k && less(h, best[k-1]) >= 0 {
+			continue
+		}
+		i, _ := slices.BinarySearchFunc(best, h, less)
+		best = slices.Insert(best, i, h)
+		if len(best) > k {
+			best = best[:k]
+		}
+	}
+	return best
 }

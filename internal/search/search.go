@@ -161,6 +161,10 @@ type Result struct {
 	Items      []Hit       `json:"items"`
 	NextCursor string      `json:"next_cursor,omitempty"`
 	Facets     Facets      `json:"facets"`
+	// DidYouMean is a corrected query (a typo fixed, pinyin or a
+	// same-sounding word turned into the catalog's word) offered when the
+	// query found fewer than three products and the correction finds more.
+	DidYouMean string `json:"did_you_mean,omitempty"`
 }
 
 // scored is a matching product with its sort key.
@@ -232,25 +236,48 @@ func (e *Engine) Search(ctx context.Context, r Request) (Result, error) {
 			}
 		}
 	}
-	sortHits(hits, r.Sort)
 	res := Result{Query: r.Query, Total: len(hits), Items: []Hit{}, Facets: ix.facets(hits)}
-	start := 0
+	if norm != "" && len(hits) < didYouMeanBelow {
+		if fixed := ix.correct(norm); fixed != norm {
+			n := 0
+			for id := range ix.match(ix.compile(fixed)) {
+				if d := ix.docs[id]; d != nil && keep(d) {
+					n++
+				}
+			}
+			if n > len(hits) {
+				res.DidYouMean = fixed
+			}
+		}
+	}
+	// Only the page is sorted: the matches after the cursor are scanned
+	// once for the best Limit+1, so a broad query on a big catalog costs
+	// a pass over its matches, not a sort of them.
+	page := hits
 	if c := r.Page.After; c != nil {
 		key, err := parseCursorKey(r.Sort, c.Key)
 		if err != nil {
 			return Result{}, err
 		}
-		start, _ = slices.BinarySearchFunc(hits, cursorAt{key: key, id: c.ID}, func(h scored, c cursorAt) int {
-			return compareToCursor(h, c, r.Sort)
-		})
+		at := cursorAt{key: key, id: c.ID}
+		page = nil
+		for _, h := range hits {
+			if compareToCursor(h, at, r.Sort) > 0 {
+				page = append(page, h)
+			}
+		}
 	}
-	end := min(start+r.Page.Limit, len(hits))
+	top := topHits(page, r.Page.Limit+1, r.Sort)
+	more := len(top) > r.Page.Limit
+	if more {
+		top = top[:r.Page.Limit]
+	}
 	marks := highlightMarks(clauses)
-	for _, h := range hits[start:end] {
+	for _, h := range top {
 		res.Items = append(res.Items, ix.hit(h.d, marks))
 	}
-	if end < len(hits) && end > start {
-		last := hits[end-1]
+	if more && len(top) > 0 {
+		last := top[len(top)-1]
 		res.NextCursor = platform.Cursor{Key: cursorKey(r.Sort, last), ID: last.d.ID}.Encode()
 	}
 	return res, nil

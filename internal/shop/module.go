@@ -10,6 +10,7 @@ import (
 	"storeops/internal/catalog"
 	"storeops/internal/module"
 	"storeops/internal/platform"
+	"storeops/internal/store"
 	"storeops/internal/traffic"
 	"storeops/internal/web"
 )
@@ -22,6 +23,7 @@ var templates embed.FS
 func Module(d *module.Deps) (*module.Module, error) {
 	sub, _ := fs.Sub(templates, "templates")
 	h := &handlers{
+		db:      d.DB,
 		svc:     catalog.NewService(d.DB, catalog.ServiceConfig{}),
 		tracker: traffic.NewTracker(d.DB, traffic.TrackerConfig{Secure: d.Secure, Log: d.Log}),
 	}
@@ -41,6 +43,7 @@ func Module(d *module.Deps) (*module.Module, error) {
 
 // handlers serve the storefront.
 type handlers struct {
+	db      *store.DB
 	svc     *catalog.Service
 	tracker *traffic.Tracker
 	rd      *web.Renderer

@@ -6,6 +6,7 @@ import (
 
 	"storeops/internal/catalog"
 	"storeops/internal/platform"
+	"storeops/internal/search"
 	"storeops/internal/traffic"
 	"storeops/internal/web"
 )
@@ -20,6 +21,9 @@ type categoryData struct {
 	Sort       catalog.Sort
 	Sorts      []sortOption
 	NextURL    string
+	// Page is the listing through the search engine, with facets; nil
+	// when the node runs without search (the plain listing above is used).
+	Page *search.Page
 }
 
 type sortOption struct {
@@ -44,6 +48,21 @@ func (h *handlers) category(w http.ResponseWriter, r *http.Request) error {
 		return platform.NotFound("category")
 	}
 	q := r.URL.Query()
+	base := "/c/" + id.String()
+	if e := search.EngineFor(h.db); e != nil {
+		// Facets, sorts and paging come from the search engine, the same
+		// code as the search page's.
+		fixed := url.Values{"category": {id.String()}}
+		req, keep := search.ParsePageRequest(q, fixed, 24)
+		res, req, err := e.SearchPage(r.Context(), req, keep)
+		if err != nil {
+			return err
+		}
+		page := search.BuildPage(base, req, keep, fixed, res, web.LangOf(r))
+		data := categoryData{Category: node.Category, Breadcrumb: tree.Path(id), Children: node.Children, Page: &page}
+		h.tracker.Visit(w, r, traffic.PageView, 0, customerOf(r))
+		return h.page(w, r, "shop/category", data)
+	}
 	sort, err := catalog.ParseSort(q.Get("sort"))
 	if err != nil {
 		sort = catalog.SortNewest
@@ -56,7 +75,6 @@ func (h *handlers) category(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	base := "/c/" + id.String()
 	data := categoryData{Category: node.Category, Breadcrumb: tree.Path(id), Children: node.Children, Products: p.Items, Sort: sort}
 	for _, s := range []catalog.Sort{catalog.SortNewest, catalog.SortPriceAsc, catalog.SortPriceDesc} {
 		data.Sorts = append(data.Sorts, sortOption{Label: "shop.sort_" + string(s), URL: base + "?sort=" + string(s), Active: s == sort})
