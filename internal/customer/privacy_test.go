@@ -306,3 +306,26 @@ func TestStaffErasesOnRequest(t *testing.T) {
 		}
 	})
 }
+
+// TestSignUpRecordsConsent: boxes ticked on sign-up become consent rows
+// with source "signup"; an unknown channel is refused.
+func TestSignUpRecordsConsent(t *testing.T) {
+	apptest.Each(t, apptest.Options{}, func(t *testing.T, a *app.App) {
+		base := apptest.Serve(t, a)
+		c := apptest.NewClient(t, base)
+		res, body := c.JSON("POST", "/api/v1/customers/signup", `{"email":"x@example.com","password":"a long enough password","marketing":["fax"]}`)
+		apptest.Problem(t, res, body, http.StatusUnprocessableEntity, platform.CodeInvalid)
+		res, _ = c.Form("/signup", url.Values{"email": {"opt-in@example.com"}, "password": {"a long enough password"}, "marketing_email": {"1"}, "next": {"/account"}})
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("sign-up form: %d", res.StatusCode)
+		}
+		res, body = c.JSON("GET", "/api/v1/customers/me/profile", "")
+		if res.StatusCode != http.StatusOK || !strings.Contains(body, `{"channel":"email","granted":true,"source":"signup"`) ||
+			!strings.Contains(body, `{"channel":"sms","granted":false}`) {
+			t.Errorf("profile: %d %s", res.StatusCode, body)
+		}
+		if res, body := c.Do("GET", "/signin?reset=1", "", ""); res.StatusCode != http.StatusOK || !strings.Contains(body, "密码已重置") {
+			t.Errorf("sign-in page after reset: %d", res.StatusCode)
+		}
+	})
+}
