@@ -62,6 +62,12 @@ func (s *Service) SignUp(ctx context.Context, in SignUpInput, ip string) (*Custo
 			return err
 		}
 		c = &Customer{ID: id, Email: in.Email, Mobile: in.Mobile, Name: in.Name, Status: StatusActive, CreatedAt: tx.Now, UpdatedAt: tx.Now}
+		for _, ch := range in.Marketing {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO customer_consents (id, customer_id, channel, granted, source, created_at)
+				VALUES ($1, $2, $3, TRUE, 'signup', $4)`, tx.NewID(), id, ch, tx.Now); err != nil {
+				return err
+			}
+		}
 		return nil
 	})
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"sync"
+	"unicode/utf8"
 
 	"storeops/internal/audit"
 	"storeops/internal/mail"
@@ -53,6 +54,9 @@ const DeleteConfirm = "DELETE"
 // DeleteInput confirms a deletion request.
 type DeleteInput struct {
 	Confirm string `json:"confirm"`
+	// Reason is optional: why the customer leaves, or how staff received
+	// the request; it goes to the audit log.
+	Reason string `json:"reason,omitempty"`
 }
 
 // erased is the audit snapshot of an account before and after deletion:
@@ -62,6 +66,7 @@ type erased struct {
 	Email  string      `json:"email,omitempty"`
 	Mobile string      `json:"mobile,omitempty"`
 	Status Status      `json:"status"`
+	Reason string      `json:"reason,omitempty"`
 }
 
 // Delete deletes the account on its owner's request (PIPL): name, email,
@@ -75,6 +80,9 @@ type erased struct {
 func (s *Service) Delete(ctx context.Context, actor audit.Actor, id platform.ID, in DeleteInput) error {
 	if in.Confirm != DeleteConfirm {
 		return platform.E(CodeConfirmRequired)
+	}
+	if utf8.RuneCountInString(in.Reason) > 200 {
+		return platform.Invalid("reason", "field.too_long", 200)
 	}
 	err := s.db.Write(ctx, func(tx *store.Tx) error {
 		c, err := scanCustomer(tx.QueryRowContext(ctx, `SELECT `+customerColumns+` FROM customers WHERE id = $1 AND status <> $2`, id, StatusDeleted))
@@ -115,7 +123,7 @@ func (s *Service) Delete(ctx context.Context, actor audit.Actor, id platform.ID,
 			}
 		}
 		before := erased{ID: id, Email: platform.MaskEmail(c.Email), Mobile: platform.MaskPhone(c.Mobile), Status: c.Status}
-		return audit.Change(ctx, tx, actor, "customer.delete", "customer", id, before, erased{ID: id, Status: StatusDeleted})
+		return audit.Change(ctx, tx, actor, "customer.delete", "customer", id, before, erased{ID: id, Status: StatusDeleted, Reason: in.Reason})
 	})
 	if err != nil {
 		return fmt.Errorf("customer: delete: %w", err)

@@ -37,16 +37,18 @@ func Module(d *module.Deps) (*module.Module, error) {
 	}
 	svc.Use(x)
 	return &module.Module{
-		Name:       "customer",
-		Migrations: []store.Migrations{Migrations()},
-		Messages:   mergeTexts(texts, accountTexts),
-		Templates:  pageTemplates(),
+		Name:        "customer",
+		Migrations:  []store.Migrations{Migrations()},
+		Messages:    mergeTexts(texts, accountTexts),
+		Permissions: Permissions,
+		Templates:   pageTemplates(),
 		Routes: func(r *web.Router, rd *web.Renderer) {
 			h.rd = rd
 			r.Add(h.routes()...)
 			r.Add(h.accountRoutes()...)
 			r.Add(h.pageRoutes()...)
 			r.Add(h.accountPageRoutes()...)
+			r.Add(h.adminRoutes()...)
 			if h.sandbox != nil {
 				r.Add(web.Route{Method: http.MethodPost, Path: SMSSandboxPrefix + "/send", Surface: web.Shop,
 					Handler: func(w http.ResponseWriter, req *http.Request) error { h.sandbox.ServeHTTP(w, req); return nil }})

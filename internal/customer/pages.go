@@ -31,7 +31,9 @@ type AccountForm struct {
 	Name   string
 	Next   string
 	// Error is the problem to show, already in the page's language.
-	Error  string
+	Error string
+	// Notice is a message key to show above the form (after a reset).
+	Notice string
 	Fields map[string]string
 }
 
@@ -48,7 +50,11 @@ func SafeNext(next string) string {
 }
 
 func (h *handlers) signInPage(w http.ResponseWriter, r *http.Request) error {
-	return h.accountPage(w, r, http.StatusOK, AccountForm{Next: SafeNext(r.URL.Query().Get("next"))})
+	f := AccountForm{Next: SafeNext(r.URL.Query().Get("next"))}
+	if r.URL.Query().Get("reset") == "1" {
+		f.Notice = "acct.reset_done"
+	}
+	return h.accountPage(w, r, http.StatusOK, f)
 }
 
 func (h *handlers) signUpPage(w http.ResponseWriter, r *http.Request) error {
@@ -100,7 +106,14 @@ func (h *handlers) signUpForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	f := AccountForm{SignUp: true, Email: r.PostFormValue("email"), Mobile: r.PostFormValue("mobile"), Name: r.PostFormValue("name"),
 		Next: SafeNext(r.PostFormValue("next"))}
-	c, err := h.svc.SignUp(r.Context(), SignUpInput{Email: f.Email, Mobile: f.Mobile, Name: f.Name, Password: r.PostFormValue("password")}, clientIP(r))
+	var marketing []string
+	for _, ch := range Channels {
+		if r.PostFormValue("marketing_"+ch) != "" {
+			marketing = append(marketing, ch)
+		}
+	}
+	c, err := h.svc.SignUp(r.Context(), SignUpInput{Email: f.Email, Mobile: f.Mobile, Name: f.Name, Password: r.PostFormValue("password"),
+		Marketing: marketing}, clientIP(r))
 	if err != nil {
 		return h.formError(w, r, f, err)
 	}

@@ -277,3 +277,55 @@ func TestDeleteAccount(t *testing.T) {
 		}
 	})
 }
+
+// TestStaffErasesOnRequest: an admin deletes an account on the customer's
+// request, audited with the reason; customer service may not.
+func TestStaffErasesOnRequest(t *testing.T) {
+	apptest.Each(t, apptest.Options{}, func(t *testing.T, a *app.App) {
+		base := apptest.Serve(t, a)
+		c, id := member(t, base, "phone-in@example.com", "13811110009")
+		staff := apptest.NewClient(t, base)
+		path := "/api/v1/admin/customers/" + id.String() + "/erase"
+		res, body := staff.JSON("POST", path, `{"reason":"工单 T-1"}`, "Authorization", "Bearer "+apptest.StaffToken(t, a, platform.RoleService))
+		apptest.Problem(t, res, body, http.StatusForbidden, platform.CodeForbidden)
+		admin := apptest.StaffToken(t, a, platform.RoleAdmin)
+		res, body = staff.JSON("POST", path, `{"reason":""}`, "Authorization", "Bearer "+admin)
+		apptest.Problem(t, res, body, http.StatusUnprocessableEntity, platform.CodeInvalid)
+		if res, body := staff.JSON("POST", path, `{"reason":"工单 T-1"}`, "Authorization", "Bearer "+admin); res.StatusCode != http.StatusNoContent {
+			t.Fatalf("erase: %d %s", res.StatusCode, body)
+		}
+		res, body = staff.JSON("POST", path, `{"reason":"again"}`, "Authorization", "Bearer "+admin)
+		apptest.Problem(t, res, body, http.StatusNotFound, platform.CodeNotFound)
+		if res, _ := c.JSON("GET", "/api/v1/customers/me", ""); res.StatusCode != http.StatusUnauthorized {
+			t.Errorf("session after erase: %d", res.StatusCode)
+		}
+		var kind, after string
+		if err := a.DB.R.QueryRow(`SELECT actor_kind, after_json FROM audit_log WHERE action = 'customer.delete'`).Scan(&kind, &after); err != nil ||
+			kind != "staff" || !strings.Contains(after, "T-1") {
+			t.Errorf("audit: %s %s %v", kind, after, err)
+		}
+	})
+}
+
+// TestSignUpRecordsConsent: boxes ticked on sign-up become consent rows
+// with source "signup"; an unknown channel is refused.
+func TestSignUpRecordsConsent(t *testing.T) {
+	apptest.Each(t, apptest.Options{}, func(t *testing.T, a *app.App) {
+		base := apptest.Serve(t, a)
+		c := apptest.NewClient(t, base)
+		res, body := c.JSON("POST", "/api/v1/customers/signup", `{"email":"x@example.com","password":"a long enough password","marketing":["fax"]}`)
+		apptest.Problem(t, res, body, http.StatusUnprocessableEntity, platform.CodeInvalid)
+		res, _ = c.Form("/signup", url.Values{"email": {"opt-in@example.com"}, "password": {"a long enough password"}, "marketing_email": {"1"}, "next": {"/account"}})
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("sign-up form: %d", res.StatusCode)
+		}
+		res, body = c.JSON("GET", "/api/v1/customers/me/profile", "")
+		if res.StatusCode != http.StatusOK || !strings.Contains(body, `{"channel":"email","granted":true,"source":"signup"`) ||
+			!strings.Contains(body, `{"channel":"sms","granted":false}`) {
+			t.Errorf("profile: %d %s", res.StatusCode, body)
+		}
+		if res, body := c.Do("GET", "/signin?reset=1", "", ""); res.StatusCode != http.StatusOK || !strings.Contains(body, "密码已重置") {
+			t.Errorf("sign-in page after reset: %d", res.StatusCode)
+		}
+	})
+}

@@ -59,6 +59,7 @@ var accountTexts = platform.Texts{
 	"acct.forgot_again":      {"重新获取重置链接", "Ask for a new link"},
 	"acct.reset_title":       {"设置新密码", "Choose a new password"},
 	"acct.new_password":      {"新密码", "New password"},
+	"acct.reset_done":        {"密码已重置，请用新密码登录", "Your password is reset; sign in with the new one"},
 	"acct.reset_submit":      {"保存新密码", "Save the new password"},
 }
 

@@ -51,6 +51,9 @@ type SignUpInput struct {
 	Mobile   string `json:"mobile,omitempty"`
 	Password string `json:"password"`
 	Name     string `json:"name,omitempty"`
+	// Marketing lists the channels (sms, email) the customer agreed to
+	// receive offers on when signing up; recorded with source "signup".
+	Marketing []string `json:"marketing,omitempty"`
 }
 
 // Validate normalises the input in place and reports every invalid field.
@@ -74,6 +77,14 @@ func (in *SignUpInput) Validate() error {
 	}
 	checkPassword(e, "password", in.Password)
 	checkLen(e, "name", in.Name, 50, false)
+	seen := map[string]bool{}
+	for _, ch := range in.Marketing {
+		if (ch != ChannelSMS && ch != ChannelEmail) || seen[ch] {
+			e.With("marketing", "field.invalid")
+			break
+		}
+		seen[ch] = true
+	}
 	return orNil(e)
 }
 
