@@ -227,16 +227,20 @@ func (h *handlers) adminMessages(w http.ResponseWriter, r *http.Request) error {
 	return web.WriteJSON(w, http.StatusOK, msgs)
 }
 
-func (h *handlers) adminAccept(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id", "chat")
-	if err != nil {
-		return err
+// adminAct is a staff action on the conversation in the path, answered
+// with the conversation as it then stands (accept, close).
+func (h *handlers) adminAct(act func(context.Context, audit.Actor, platform.ID) (Conversation, error)) web.Handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		id, err := web.PathID(r, "id", "chat")
+		if err != nil {
+			return err
+		}
+		c, err := act(r.Context(), audit.ActorFrom(r), id)
+		if err != nil {
+			return err
+		}
+		return web.WriteJSON(w, http.StatusOK, c)
 	}
-	c, err := h.s.Accept(r.Context(), audit.ActorFrom(r), id)
-	if err != nil {
-		return err
-	}
-	return web.WriteJSON(w, http.StatusOK, c)
 }
 
 func (h *handlers) adminReply(w http.ResponseWriter, r *http.Request) error {
@@ -253,18 +257,6 @@ func (h *handlers) adminReply(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return web.WriteJSON(w, http.StatusCreated, m)
-}
-
-func (h *handlers) adminClose(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id", "chat")
-	if err != nil {
-		return err
-	}
-	c, err := h.s.Close(r.Context(), audit.ActorFrom(r), id)
-	if err != nil {
-		return err
-	}
-	return web.WriteJSON(w, http.StatusOK, c)
 }
 
 // ShopPage is the storefront chat page.

@@ -54,6 +54,7 @@ func Module(d *module.Deps) (*module.Module, error) {
 }
 
 func (h *handlers) routes() []web.Route {
+	s := h.s
 	conv := Conversation{ID: 1, Name: "张三", Status: Waiting}
 	msg := Message{ID: 2, ConversationID: 1, Sender: FromCustomer, Body: "请问这件有 M 码吗？"}
 	after := []web.QueryParam{{Name: "after", Description: "only messages after this message id"}}
@@ -76,12 +77,12 @@ func (h *handlers) routes() []web.Route {
 				Query: []web.QueryParam{{Name: "status", Description: "waiting, active, closed or ticketed"}}, Response: []Conversation{conv}}},
 		{Method: http.MethodGet, Path: "/api/v1/admin/chat/conversations/{id}/messages", Surface: web.AdminAPI, Perm: PermView, Handler: h.adminMessages,
 			Doc: &web.OpenAPIOp{Summary: "Messages of a chat", Tag: "chat", Query: after, Response: []Message{msg}}},
-		{Method: http.MethodPost, Path: "/api/v1/admin/chat/conversations/{id}/accept", Surface: web.AdminAPI, Perm: PermHandle, Handler: h.adminAccept,
+		{Method: http.MethodPost, Path: "/api/v1/admin/chat/conversations/{id}/accept", Surface: web.AdminAPI, Perm: PermHandle, Handler: h.adminAct(s.Accept),
 			Doc: &web.OpenAPIOp{Summary: "Take a waiting chat", Tag: "chat", Response: conv}},
 		{Method: http.MethodPost, Path: "/api/v1/admin/chat/conversations/{id}/messages", Surface: web.AdminAPI, Perm: PermHandle, Handler: h.adminReply,
 			Doc: &web.OpenAPIOp{Summary: "Answer in a chat I hold", Tag: "chat", Status: http.StatusCreated,
 				Request: ReplyInput{Body: "有的，M 码有货", ClientID: "a1"}, Response: msg}},
-		{Method: http.MethodPost, Path: "/api/v1/admin/chat/conversations/{id}/close", Surface: web.AdminAPI, Perm: PermHandle, Handler: h.adminClose,
+		{Method: http.MethodPost, Path: "/api/v1/admin/chat/conversations/{id}/close", Surface: web.AdminAPI, Perm: PermHandle, Handler: h.adminAct(s.Close),
 			Doc: &web.OpenAPIOp{Summary: "End a chat I hold", Tag: "chat", Response: conv}},
 	}
 }
