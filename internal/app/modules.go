@@ -16,6 +16,7 @@ import (
 	"storeops/internal/payment"
 	"storeops/internal/platform"
 	"storeops/internal/promotion"
+	"storeops/internal/returns"
 	"storeops/internal/search"
 	"storeops/internal/shop"
 	"storeops/internal/staff"
@@ -43,6 +44,7 @@ var factories = []func(*module.Deps) (*module.Module, error){
 	staff.Module,
 	analytics.Module,
 	strategy.Module,
+	returns.Module,
 	demo.Module,
 }
 
