@@ -237,9 +237,19 @@ func (s *Service) Refund(ctx context.Context, by audit.Actor, id platform.ID) (R
 		if l.Amount <= 0 {
 			continue
 		}
+		key := fmt.Sprintf("return:%s:%s", cur.ID, l.OrderLineID)
 		err := s.orders.Refund(ctx, order.RefundRequest{OrderID: cur.OrderID, Amount: l.Amount, By: by,
-			Reason: "售后退款 " + cur.RMANo, Key: fmt.Sprintf("return:%s:%s", cur.ID, l.OrderLineID), LineIDs: []platform.ID{l.OrderLineID}})
-		if err != nil && platform.ErrorCode(err) != payment.CodeProviderUnavailable {
+			Reason: "售后退款 " + cur.RMANo, Key: key, LineIDs: []platform.ID{l.OrderLineID}})
+		switch platform.ErrorCode(err) {
+		case "", payment.CodeProviderUnavailable:
+		case payment.CodeRefundKeyReused:
+			// A concurrent press of the same button recorded it first.
+			var amount platform.Money
+			if qerr := s.db.R.QueryRowContext(ctx, `SELECT amount FROM refunds WHERE order_id = $1 AND request_key = $2`, cur.OrderID, key).
+				Scan(&amount); qerr != nil || amount != l.Amount {
+				return Return{}, err
+			}
+		default:
 			return Return{}, err
 		}
 	}
