@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"storeops/internal/module"
@@ -134,31 +136,45 @@ func demoCases(ctx context.Context, env *module.DemoEnv) ([]demoCase, error) {
 	return out, rows.Err()
 }
 
-// demoLines reads the lines of the cases' orders.
+// demoLines reads the lines of the cases' orders, a few hundred orders
+// per query.
 func demoLines(ctx context.Context, q store.Querier, cases []demoCase) (map[int64][]demoLine, error) {
-	want := map[int64]bool{}
+	var ids []any
+	seen := map[int64]bool{}
 	for _, c := range cases {
-		want[c.orderID] = true
+		if !seen[c.orderID] {
+			seen[c.orderID] = true
+			ids = append(ids, c.orderID)
+		}
 	}
 	out := map[int64][]demoLine{}
-	rows, err := q.QueryContext(ctx, `SELECT l.order_id, l.id, l.product_id, l.sku_id, l.quantity, l.line_total FROM order_lines l
-		WHERE l.order_id IN (SELECT order_id FROM refunds) OR l.order_id IN (SELECT id FROM orders WHERE status = 'completed' AND refunded_total = 0 AND delivered_at IS NOT NULL)
-		ORDER BY l.order_id, l.id`)
-	if err != nil {
-		return nil, fmt.Errorf("returns: demo lines: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var orderID int64
-		var l demoLine
-		if err := rows.Scan(&orderID, &l.id, &l.product, &l.sku, &l.qty, &l.total); err != nil {
+	const chunk = 500
+	for start := 0; start < len(ids); start += chunk {
+		part := ids[start:min(start+chunk, len(ids))]
+		ph := make([]string, len(part))
+		for i := range part {
+			ph[i] = "$" + strconv.Itoa(i+1)
+		}
+		rows, err := q.QueryContext(ctx, `SELECT l.order_id, l.id, l.product_id, l.sku_id, l.quantity, l.line_total FROM order_lines l
+			WHERE l.order_id IN (`+strings.Join(ph, ", ")+`) ORDER BY l.order_id, l.id`, part...)
+		if err != nil {
 			return nil, fmt.Errorf("returns: demo lines: %w", err)
 		}
-		if want[orderID] {
+		for rows.Next() {
+			var orderID int64
+			var l demoLine
+			if err := rows.Scan(&orderID, &l.id, &l.product, &l.sku, &l.qty, &l.total); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("returns: demo lines: %w", err)
+			}
 			out[orderID] = append(out[orderID], l)
 		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("returns: demo lines: %w", err)
+		}
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 func demoCaseRows(env *module.DemoEnv, c demoCase, ls []demoLine, end time.Time, rb, lb interface{ Add(...any) error }) error {

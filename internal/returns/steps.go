@@ -219,7 +219,9 @@ func Ref(id platform.ID) inventory.Ref { return inventory.Ref{Type: "return", ID
 // refund only, through the payment domain: one refund per line for its
 // exact share, each keyed by the request and line, so a retry after a
 // failure refunds nothing twice. The request is then refunded and the
-// order's after-sale case closed when it was its last.
+// order's after-sale case closed when it was its last. Refunded means
+// the refunds are recorded and sent: an online provider confirms them
+// later, and the order's refunded totals follow its notification.
 //
 // Errors: CodeNotFound, CodeWrongKind (an exchange), CodeStatus,
 // CodeNothingAccepted (409), the payment domain's (e.g.
