@@ -11,6 +11,14 @@ require (
 	modernc.org/sqlite v1.62.0
 )
 
+require golang.org/x/image v0.48.0 // indirect
+
+require (
+	github.com/aymerick/douceur v0.2.0 // indirect
+	github.com/gorilla/css v1.0.1 // indirect
+	github.com/microcosm-cc/bluemonday v1.0.27 // indirect
+)
+
 require (
 	github.com/go-ego/gse v0.80.3
 	github.com/mozillazg/go-pinyin v0.21.0

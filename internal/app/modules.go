@@ -10,6 +10,7 @@ import (
 	"storeops/internal/demo"
 	"storeops/internal/inventory"
 	"storeops/internal/invoice"
+	"storeops/internal/merch"
 	"storeops/internal/module"
 	"storeops/internal/ops"
 	"storeops/internal/order"
@@ -40,6 +41,7 @@ var factories = []func(*module.Deps) (*module.Module, error){
 	promotion.Module,
 	checkout.Module,
 	invoice.Module,
+	merch.Module,
 	audit.Module,
 	staff.Module,
 	analytics.Module,

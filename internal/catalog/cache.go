@@ -67,3 +67,9 @@ func (c *ttlCache[K, V]) del(k K) {
 	delete(c.m, k)
 	c.mu.Unlock()
 }
+
+func (c *ttlCache[K, V]) clear() {
+	c.mu.Lock()
+	clear(c.m)
+	c.mu.Unlock()
+}

@@ -29,7 +29,7 @@ const demoImagesPerSub = 3
 func runDemo(ctx context.Context, env *module.DemoEnv) error {
 	if env.Clear {
 		return env.DB.Load(ctx, func(l *store.Loader) error {
-			for _, q := range []string{`DELETE FROM product_images`, `DELETE FROM skus`, `DELETE FROM products`, `DELETE FROM brands`,
+			for _, q := range []string{`DELETE FROM product_images`, `DELETE FROM product_tags`, `DELETE FROM category_attributes`, `DELETE FROM skus`, `DELETE FROM products`, `DELETE FROM brands`,
 				`DELETE FROM categories WHERE parent_id IS NOT NULL`, `DELETE FROM categories`} {
 				if err := l.Exec(q); err != nil {
 					return fmt.Errorf("catalog: demo clear: %w", err)

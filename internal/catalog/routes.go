@@ -7,8 +7,13 @@ import (
 	"storeops/internal/web"
 )
 
-// handlers serve the public catalog API on top of the Service.
-type handlers struct{ svc *Service }
+// handlers serve the public catalog API on top of the Service and the
+// staff API and console on top of the Admin.
+type handlers struct {
+	svc   *Service
+	admin *Admin
+	rd    *web.Renderer
+}
 
 // routes is the public catalog API table.
 func (h *handlers) routes() []web.Route {

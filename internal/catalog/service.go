@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"storeops/internal/media"
 	"storeops/internal/platform"
 	"storeops/internal/store"
 )
@@ -22,7 +23,7 @@ type Service struct {
 	products *ttlCache[platform.ID, *ProductDetail]
 	tree     *ttlCache[struct{}, *Tree]
 	home     *ttlCache[int, []Shelf]
-	images   *variantCache
+	images   *media.Service
 }
 
 // ServiceConfig tunes the caches. The zero value is fine.
@@ -34,8 +35,9 @@ type ServiceConfig struct {
 	TreeTTL time.Duration
 	// MaxProducts bounds the cached product pages (default 10,000).
 	MaxProducts int
-	// ImageCacheBytes bounds the resized image variants kept in memory
-	// (default 64 MiB).
+	// ImageCacheBytes, when set, gives the service its own cache of
+	// resized image variants of that size instead of the node's shared
+	// one (see media.Config).
 	ImageCacheBytes int
 }
 
@@ -49,30 +51,34 @@ func (c ServiceConfig) withDefaults() ServiceConfig {
 	if c.MaxProducts <= 0 {
 		c.MaxProducts = 10_000
 	}
-	if c.ImageCacheBytes <= 0 {
-		c.ImageCacheBytes = 64 << 20
-	}
 	return c
 }
 
 // NewService makes the read service on db.
 func NewService(db *store.DB, cfg ServiceConfig) *Service {
 	cfg = cfg.withDefaults()
-	return &Service{
+	s := &Service{
 		db:       db,
 		cfg:      cfg,
 		products: newTTLCache[platform.ID, *ProductDetail](cfg.ProductTTL, cfg.MaxProducts),
 		tree:     newTTLCache[struct{}, *Tree](cfg.TreeTTL, 1),
 		home:     newTTLCache[int, []Shelf](cfg.ProductTTL, 8),
-		images:   newVariantCache(cfg.ImageCacheBytes),
+		images:   media.NewService(ProductImages(db), media.Config{CacheBytes: cfg.ImageCacheBytes}),
 	}
+	register(s)
+	return s
 }
 
 // Invalidate drops a product's cached page (after a price, stock or
-// listing change) and the cached category tree.
+// listing change), the cached category tree and the home shelves. The
+// catalog's writers call it for every Service of the process after they
+// commit (PublishProductChanged).
 func (s *Service) Invalidate(id platform.ID) {
-	s.products.del(id)
+	if id != 0 {
+		s.products.del(id)
+	}
 	s.tree.del(struct{}{})
+	s.home.clear()
 }
 
 // Tree returns the category tree (cached). It never fails for an empty

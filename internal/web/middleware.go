@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/netip"
@@ -31,9 +32,23 @@ type reqInfo struct {
 	errCode   platform.Code
 	log       *slog.Logger
 	htmlError HTMLErrorFunc
+	// rawBody is the body before the MaxBody limit, for RaiseBodyLimit.
+	rawBody io.ReadCloser
 }
 
 type infoKey struct{}
+
+// RaiseBodyLimit lets an upload handler accept a body of up to n bytes
+// instead of the stack's MaxBody (which wraps the body before any route
+// runs, so a second MaxBytesReader alone could only lower it). Call it
+// before reading the body.
+func RaiseBodyLimit(w http.ResponseWriter, r *http.Request, n int64) {
+	body := r.Body
+	if info, ok := r.Context().Value(infoKey{}).(*reqInfo); ok && info.rawBody != nil {
+		body = info.rawBody
+	}
+	r.Body = http.MaxBytesReader(w, body, n)
+}
 
 func infoFrom(ctx context.Context) *reqInfo {
 	i, _ := ctx.Value(infoKey{}).(*reqInfo)
@@ -143,6 +158,7 @@ func Stack(cfg Config, next http.Handler) http.Handler {
 			info.log.Log(r.Context(), level, "http", "method", r.Method, "path", r.URL.Path, "route", route,
 				"status", rec.status, "bytes", rec.bytes, "ms", float64(elapsed.Microseconds())/1000, "code", info.errCode)
 		}()
+		info.rawBody = r.Body
 		r.Body = http.MaxBytesReader(rec, r.Body, cfg.MaxBody)
 		protected.ServeHTTP(rec, r)
 	})
