@@ -32,8 +32,10 @@ var messages = platform.Texts{
 	"returns.condition.resaleable": {"可二次销售", "Resaleable"},
 	"returns.condition.damaged":    {"残损", "Damaged"},
 
-	"returns.field.accepted_over": {"不能超过申请数量 %d", "cannot exceed the %d asked for"},
-	"returns.field.range":         {"日期范围须在 %d 天以内且结束不早于开始", "the range must be at most %d days, ending on or after its start"},
+	"returns.field.accepted_over":   {"不能超过申请数量 %d", "cannot exceed the %d asked for"},
+	"returns.field.too_many_photos": {"最多上传 %d 张照片", "at most %d photos"},
+	"returns.photos":                {"照片", "Photos"},
+	"returns.field.range":           {"日期范围须在 %d 天以内且结束不早于开始", "the range must be at most %d days, ending on or after its start"},
 
 	"returns.nav":               {"售后管理", "Returns"},
 	"returns.nav_report":        {"售后原因分析", "Return reasons"},

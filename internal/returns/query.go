@@ -94,6 +94,9 @@ func byID(ctx context.Context, q store.Querier, id platform.ID) (Return, error) 
 	if err := loadLines(ctx, q, rs); err != nil {
 		return Return{}, err
 	}
+	if err := loadPhotos(ctx, q, rs); err != nil {
+		return Return{}, err
+	}
 	return rs[0], nil
 }
 
@@ -195,6 +198,9 @@ func List(ctx context.Context, q store.Querier, f Filter) (platform.Page[Return]
 		return platform.Cursor{Key: v.CreatedAt.Format(time.RFC3339Nano), ID: v.ID}
 	})
 	if err := loadLines(ctx, q, page.Items); err != nil {
+		return platform.Page[Return]{}, err
+	}
+	if err := loadPhotos(ctx, q, page.Items); err != nil {
 		return platform.Page[Return]{}, err
 	}
 	return page, nil

@@ -142,12 +142,15 @@ type Return struct {
 	WarehouseID        platform.ID `json:"warehouse_id,omitempty"`
 	HandledBy          string      `json:"-"`
 	Lines              []Line      `json:"lines"`
-	CreatedAt          time.Time   `json:"created_at"`
-	UpdatedAt          time.Time   `json:"updated_at"`
-	ApprovedAt         *time.Time  `json:"approved_at,omitempty"`
-	ShippedBackAt      *time.Time  `json:"shipped_back_at,omitempty"`
-	ReceivedAt         *time.Time  `json:"received_at,omitempty"`
-	ClosedAt           *time.Time  `json:"closed_at,omitempty"`
+	// Photos are the ids of the shopper's photos, served under the
+	// request's photos path.
+	Photos        []platform.ID `json:"photos,omitempty"`
+	CreatedAt     time.Time     `json:"created_at"`
+	UpdatedAt     time.Time     `json:"updated_at"`
+	ApprovedAt    *time.Time    `json:"approved_at,omitempty"`
+	ShippedBackAt *time.Time    `json:"shipped_back_at,omitempty"`
+	ReceivedAt    *time.Time    `json:"received_at,omitempty"`
+	ClosedAt      *time.Time    `json:"closed_at,omitempty"`
 }
 
 // Line is one order line's part of a request.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"storeops/internal/audit"
+	"storeops/internal/media"
 	"storeops/internal/order"
 	"storeops/internal/outbox"
 	"storeops/internal/platform"
@@ -20,10 +21,13 @@ import (
 type Service struct {
 	db     *store.DB
 	orders *order.Service
+	photos *media.Service
 }
 
 // NewService makes the service over db.
-func NewService(db *store.DB) *Service { return &Service{db: db, orders: order.NewService(db)} }
+func NewService(db *store.DB) *Service {
+	return &Service{db: db, orders: order.NewService(db), photos: media.NewService(media.NewDBStore(db, photoTable, "return_id"), media.Config{})}
+}
 
 // TopicStatusChanged is the outbox topic of every step, with a Change as
 // payload, so notifications and the service desk follow requests without
@@ -166,17 +170,23 @@ func (l orderLine) share(k int) platform.Money {
 
 // Request records the customer's request on their order.
 //
+// Photos (at most six) are checked and stored with the request.
+//
 // Errors: CodeInvalid (422, field errors, a line not on the order or an
-// exchange SKU of another product), CodeNotFound (no such order of
+// exchange SKU of another product), media's image codes, CodeNotFound (no such order of
 // theirs), CodeNotDelivered, CodeWindowClosed, CodeQtyExceeds (409), or a
 // database error.
-func (s *Service) Request(ctx context.Context, customerID, orderID platform.ID, in RequestInput) (Return, error) {
+func (s *Service) Request(ctx context.Context, customerID, orderID platform.ID, in RequestInput, photos ...[]byte) (Return, error) {
 	if err := in.Validate(); err != nil {
+		return Return{}, err
+	}
+	ups, err := s.prepare(photos)
+	if err != nil {
 		return Return{}, err
 	}
 	var out Return
 	by := audit.Actor{Kind: audit.KindCustomer, Name: "customer:" + customerID.String()}
-	err := s.db.Write(ctx, func(tx *store.Tx) error {
+	err = s.db.Write(ctx, func(tx *store.Tx) error {
 		if err := lockOrder(ctx, tx, orderID); err != nil {
 			return err
 		}
@@ -244,6 +254,9 @@ func (s *Service) Request(ctx context.Context, customerID, orderID platform.ID, 
 				VALUES ($1, $2, $3, $4, $5, $6, $7)`, id, r.l.id, r.l.sku, r.l.product, r.qty, r.amount, r.ex); err != nil {
 				return fmt.Errorf("returns: request line: %w", err)
 			}
+		}
+		if err := s.savePhotos(ctx, tx, id, ups); err != nil {
+			return err
 		}
 		if out, err = byID(ctx, tx, id); err != nil {
 			return err

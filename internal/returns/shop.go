@@ -134,8 +134,9 @@ func (h *handlers) shopRequest(w http.ResponseWriter, r *http.Request) error {
 	if !ok || err != nil {
 		return err
 	}
-	if err := r.ParseForm(); err != nil {
-		return platform.E(platform.CodeBadRequest).Wrap(err)
+	photos, err := h.formPhotos(w, r)
+	if err != nil {
+		return h.shopFailed(w, r, customerID, orderID, RequestInput{Kind: KindReturn}, err)
 	}
 	f := r.PostForm
 	in := RequestInput{Kind: Kind(f.Get("kind")), Reason: Reason(f.Get("reason")), Description: f.Get("description")}
@@ -162,7 +163,7 @@ func (h *handlers) shopRequest(w http.ResponseWriter, r *http.Request) error {
 			in.Lines = append(in.Lines, LineInput{OrderLineID: id, Qty: n})
 		}
 	}
-	if _, err := h.s.Request(r.Context(), customerID, orderID, in); err != nil {
+	if _, err := h.s.Request(r.Context(), customerID, orderID, in, photos...); err != nil {
 		return h.shopFailed(w, r, customerID, orderID, in, err)
 	}
 	http.Redirect(w, r, "/orders/"+orderID.String()+"/returns?saved=1", http.StatusSeeOther)
