@@ -72,12 +72,14 @@ func runDemo(ctx context.Context, env *module.DemoEnv) error {
 			"reject_reason", "return_carrier", "return_tracking_no", "exchange_carrier", "exchange_tracking_no", "handled_by",
 			"created_at", "updated_at", "approved_at", "shipped_back_at", "received_at", "closed_at")
 		lb := l.Into("return_lines", "return_id", "order_line_id", "sku_id", "product_id", "qty", "amount", "accepted_qty", "condition")
+		seq := map[int64]int{}
 		for _, c := range cases {
 			ls := lines[c.orderID]
-			if len(ls) == 0 {
-				continue
+			if len(ls) == 0 || c.exchange && seq[c.orderID] > 0 {
+				continue // an order with an after-sale refund gets no exchange too
 			}
-			if err := demoCaseRows(env, c, ls, end, rb, lb); err != nil {
+			seq[c.orderID]++
+			if err := demoCaseRows(env, c, ls, end, seq[c.orderID], rb, lb); err != nil {
 				return err
 			}
 		}
@@ -177,7 +179,7 @@ func demoLines(ctx context.Context, q store.Querier, cases []demoCase) (map[int6
 	return out, nil
 }
 
-func demoCaseRows(env *module.DemoEnv, c demoCase, ls []demoLine, end time.Time, rb, lb interface{ Add(...any) error }) error {
+func demoCaseRows(env *module.DemoEnv, c demoCase, ls []demoLine, end time.Time, n int, rb, lb interface{ Add(...any) error }) error {
 	r := env.Shop.Rand("returns", c.orderID)
 	id := c.id
 	reason := demoReasons[c.reason]
@@ -273,7 +275,7 @@ func demoCaseRows(env *module.DemoEnv, c demoCase, ls []demoLine, end time.Time,
 			updated = t.(time.Time)
 		}
 	}
-	if err := rb.Add(id, fmt.Sprintf("R%s-1", c.orderNo), c.orderID, c.customerID, string(kind), string(st), string(reason), "", total,
+	if err := rb.Add(id, fmt.Sprintf("R%s-%d", c.orderNo, n), c.orderID, c.customerID, string(kind), string(st), string(reason), "", total,
 		rejectReason, carrier, tracking, exCarrier, exTracking, handler, created, updated, approved, shipped, received, closedAt); err != nil {
 		return fmt.Errorf("returns: demo: %w", err)
 	}
