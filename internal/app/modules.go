@@ -20,6 +20,7 @@ import (
 	"storeops/internal/payment"
 	"storeops/internal/platform"
 	"storeops/internal/promotion"
+	"storeops/internal/returns"
 	"storeops/internal/review"
 	"storeops/internal/search"
 	"storeops/internal/shop"
@@ -55,6 +56,7 @@ var factories = []func(*module.Deps) (*module.Module, error){
 	staff.Module,
 	analytics.Module,
 	strategy.Module,
+	returns.Module,
 	demo.Module,
 }
 

@@ -66,22 +66,34 @@ func (s *Service) AddNote(ctx context.Context, by audit.Actor, id platform.ID, b
 	}
 	var n Note
 	err := s.db.Write(ctx, func(tx *store.Tx) error {
-		if err := exists(ctx, tx, id); err != nil {
-			return err
-		}
-		n = Note{ID: tx.NewID(), StaffID: by.StaffID, Author: by.Name, Body: body, CreatedAt: tx.Now}
-		var staffID *int64
-		if by.StaffID != 0 {
-			v := int64(by.StaffID)
-			staffID = &v
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO order_notes (id, order_id, staff_id, author, body, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-			n.ID, id, staffID, n.Author, n.Body, n.CreatedAt); err != nil {
+		var err error
+		if n, err = AddNoteTx(ctx, tx, by, id, body); err != nil {
 			return err
 		}
 		return audit.Change(ctx, tx, by, "order.note", "order", id, nil, n)
 	})
 	return n, err
+}
+
+// AddNoteTx records a note on an order inside the caller's transaction,
+// for domains whose steps belong on the order's timeline (returns).
+// Auditing the change is the caller's. Errors: CodeNotFound, database
+// errors.
+func AddNoteTx(ctx context.Context, tx *store.Tx, by audit.Actor, id platform.ID, body string) (Note, error) {
+	if err := exists(ctx, tx, id); err != nil {
+		return Note{}, err
+	}
+	n := Note{ID: tx.NewID(), StaffID: by.StaffID, Author: by.Name, Body: body, CreatedAt: tx.Now}
+	var staffID *int64
+	if by.StaffID != 0 {
+		v := int64(by.StaffID)
+		staffID = &v
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO order_notes (id, order_id, staff_id, author, body, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+		n.ID, id, staffID, n.Author, n.Body, n.CreatedAt); err != nil {
+		return Note{}, err
+	}
+	return n, nil
 }
 
 func exists(ctx context.Context, q store.Querier, id platform.ID) error {
@@ -97,6 +109,11 @@ type RefundRequest struct {
 	Amount  platform.Money
 	Reason  string
 	By      audit.Actor
+	// Key makes the refund idempotent: the same key again is the same
+	// refund (empty: the request's id).
+	Key string
+	// LineIDs limits the refund to these order lines (all when empty).
+	LineIDs []platform.ID
 }
 
 // Refunder issues a refund: it owns its transaction, the money movement,

@@ -46,11 +46,15 @@ func (m OrderMachine) Paid(ctx context.Context, tx *store.Tx, orderID, paymentID
 // the sweep if that fails).
 func (s *Service) wireOrders() {
 	order.SetRefunder(func(ctx context.Context, r order.RefundRequest) error {
-		key := web.RequestID(ctx)
+		key := r.Key
 		if key == "" {
-			key = platform.ID(s.db.IDs.Next()).String()
+			key = web.RequestID(ctx)
+			if key == "" {
+				key = platform.ID(s.db.IDs.Next()).String()
+			}
+			key = "order:" + key
 		}
-		_, err := s.Refund(ctx, r.By, r.OrderID, RefundInput{Key: "order:" + key, Amount: r.Amount, Reason: r.Reason})
+		_, err := s.Refund(ctx, r.By, r.OrderID, RefundInput{Key: key, Amount: r.Amount, Reason: r.Reason, LineIDs: r.LineIDs})
 		return err
 	})
 	order.OnTransition("payment", s.onTransition)
