@@ -32,6 +32,15 @@ type Customer360 struct {
 	// AvgCSAT is the mean satisfaction score of their rated tickets (0
 	// when none).
 	AvgCSAT float64 `json:"avg_csat"`
+	// Membership: the tier code ("" before the first order) and the
+	// points balance.
+	Tier   string `json:"tier,omitempty"`
+	Points int64  `json:"points"`
+	// Reviews they wrote, how many were negative (1–2 stars), and the
+	// mean rating (0 when none).
+	Reviews         int     `json:"reviews"`
+	NegativeReviews int     `json:"negative_reviews"`
+	AvgRating       float64 `json:"avg_rating"`
 }
 
 // OrderBrief is one order in the 360 view.
@@ -87,6 +96,22 @@ func CustomerView(ctx context.Context, q store.Querier, customerID platform.ID) 
 		return v, fmt.Errorf("support: tickets of %d: %w", customerID, err)
 	}
 	v.AvgCSAT = avg.Float64
+	// Membership and reviews are read from their domains' tables: the
+	// 360 view is a read model over the customer's whole history.
+	var tier sql.NullString
+	var points sql.NullInt64
+	err = q.QueryRowContext(ctx, `SELECT tier_code, balance FROM loyalty_accounts WHERE customer_id = $1`, customerID).Scan(&tier, &points)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return v, fmt.Errorf("support: points of %d: %w", customerID, err)
+	}
+	v.Tier, v.Points = tier.String, points.Int64
+	var rating sql.NullFloat64
+	err = q.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN rating <= 2 THEN 1 ELSE 0 END), 0), AVG(rating)
+		FROM reviews WHERE customer_id = $1`, customerID).Scan(&v.Reviews, &v.NegativeReviews, &rating)
+	if err != nil {
+		return v, fmt.Errorf("support: reviews of %d: %w", customerID, err)
+	}
+	v.AvgRating = rating.Float64
 	trows, err := q.QueryContext(ctx, `SELECT `+ticketCols+` FROM support_tickets WHERE customer_id = $1 ORDER BY created_at DESC, id DESC LIMIT 5`, customerID)
 	if err != nil {
 		return v, fmt.Errorf("support: tickets of %d: %w", customerID, err)
