@@ -26,6 +26,7 @@ var adminTexts = platform.Texts{
 	"catalog.field.too_many_attrs":     {"属性不能超过 %d 个", "must have at most %d attributes"},
 	"catalog.field.not_a_choice":       {"须为以下之一：%s", "must be one of: %s"},
 	"catalog.field.brand_taken":        {"品牌名已存在", "is already a brand"},
+	"catalog.title_keyword_too_long":   {"商品“%s”加上关键词后会超过 %d 字，请先在商品编辑中缩短标题", "\"%s\" would pass %d characters with the keyword; shorten it in the product editor first"},
 }
 
 // messages are all the catalog's texts.

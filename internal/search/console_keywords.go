@@ -21,6 +21,9 @@ type KeywordsData struct {
 	CanManage bool
 	Done      string
 	Error     string
+	Tables    keywordTables
+	// Export is each table's XLSX link by table id.
+	Export map[string]string
 }
 
 // keywordsPage serves GET /console/search/keywords: the report over the
@@ -30,12 +33,25 @@ func (h *handlers) keywordsPage(w http.ResponseWriter, r *http.Request) error {
 	if n, err := strconv.Atoi(r.URL.Query().Get("days")); err == nil && n >= 1 && n <= 400 {
 		days = n
 	}
+	if r.URL.Query().Get("format") == "xlsx" {
+		rep, err := h.keywordReport(r, days)
+		if err != nil {
+			return err
+		}
+		_, err = web.Export(w, r, newKeywordTables(rep, web.LangOf(r)).all()...)
+		return err
+	}
 	return h.renderKeywords(w, r, http.StatusOK, days, r.URL.Query().Get("done"), "")
 }
 
-func (h *handlers) renderKeywords(w http.ResponseWriter, r *http.Request, status, days int, done, msg string) error {
+// keywordReport builds the report over the last days.
+func (h *handlers) keywordReport(r *http.Request, days int) (KeywordReport, error) {
 	now := h.engine.db.Now()
-	rep, err := BuildReport(r.Context(), h.engine.db, now.Add(-time.Duration(days)*24*time.Hour), now.Add(time.Second))
+	return BuildReport(r.Context(), h.engine.db, now.Add(-time.Duration(days)*24*time.Hour), now.Add(time.Second))
+}
+
+func (h *handlers) renderKeywords(w http.ResponseWriter, r *http.Request, status, days int, done, msg string) error {
+	rep, err := h.keywordReport(r, days)
 	if err != nil {
 		return err
 	}
@@ -44,7 +60,14 @@ func (h *handlers) renderKeywords(w http.ResponseWriter, r *http.Request, status
 		return err
 	}
 	p := web.PrincipalFrom(r.Context())
-	data := KeywordsData{Days: days, Report: rep, Todos: todos, CanManage: p.Can(PermManage), Done: done, Error: msg}
+	data := KeywordsData{Days: days, Report: rep, Todos: todos, CanManage: p.Can(PermManage), Done: done, Error: msg,
+		Tables: newKeywordTables(rep, web.LangOf(r)), Export: map[string]string{}}
+	// Links export the same window whether the page was reached by GET or
+	// re-rendered after a failed POST.
+	page := &http.Request{URL: &url.URL{Path: "/console/search/keywords", RawQuery: url.Values{"days": {strconv.Itoa(days)}}.Encode()}}
+	for _, t := range data.Tables.all() {
+		data.Export[t.ID] = t.ExportURL(page)
+	}
 	return h.rd.Render(w, r, status, "search/keywords", data)
 }
 

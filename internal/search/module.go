@@ -25,6 +25,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/riverqueue/river"
 
+	"storeops/internal/catalog"
 	"storeops/internal/module"
 	"storeops/internal/outbox"
 	"storeops/internal/platform"
@@ -60,7 +61,7 @@ func Module(d *module.Deps) (*module.Module, error) {
 	engine := NewEngine(d.DB, EngineConfig{Log: d.Log})
 	searchLog := NewLog(d.DB, LogConfig{Log: d.Log})
 	register(d.DB, engine, searchLog)
-	h := &handlers{engine: engine, log: searchLog, synonyms: &Synonyms{db: d.DB}, todos: NewTodos(d.DB)}
+	h := &handlers{engine: engine, log: searchLog, synonyms: &Synonyms{db: d.DB}, todos: NewTodos(d.DB), catalog: catalog.NewAdmin(d.DB)}
 	return &module.Module{
 		Name:       "search",
 		Migrations: []store.Migrations{Migrations()},
@@ -94,6 +95,7 @@ func Module(d *module.Deps) (*module.Module, error) {
 				web.Route{Method: http.MethodPost, Path: "/console/search/synonyms/{id}/delete", Surface: web.Console, Perm: PermManage, Handler: h.synonymDelete},
 				web.Route{Method: http.MethodGet, Path: "/console/search/keywords", Surface: web.Console, Perm: PermReport, Handler: h.keywordsPage},
 				web.Route{Method: http.MethodPost, Path: "/console/search/keywords/synonym", Surface: web.Console, Perm: PermManage, Handler: h.keywordSynonym},
+				web.Route{Method: http.MethodPost, Path: "/console/search/keywords/title", Surface: web.Console, Perm: PermManage, Handler: h.keywordTitle},
 				web.Route{Method: http.MethodPost, Path: "/console/search/keywords/todo", Surface: web.Console, Perm: PermManage, Handler: h.keywordTodo},
 				web.Route{Method: http.MethodPost, Path: "/console/search/keywords/todo/{id}/done", Surface: web.Console, Perm: PermManage, Handler: h.keywordTodoDone},
 			)
@@ -148,6 +150,7 @@ type handlers struct {
 	log      *Log
 	synonyms *Synonyms
 	todos    *Todos
+	catalog  *catalog.Admin
 	rd       *web.Renderer
 }
 
@@ -214,7 +217,6 @@ var texts = platform.Texts{
 	"search.kw.fix_stock":         {"顾客在找“%s”，店里还没有：考虑引进此类商品", "Shoppers look for \"%s\" and the shop has none: consider stocking it"},
 	"search.kw.apply_synonym":     {"添加同义词", "Add synonym"},
 	"search.kw.apply_todo":        {"加入待办", "Add to-do"},
-	"search.kw.edit_titles":       {"在商品编辑中修改标题", "Edit the titles in the product editor"},
 	"search.kw.no_fixes":          {"暂无建议", "No suggestions"},
 	"search.kw.todos":             {"选品待办", "Stocking to-dos"},
 	"search.kw.todo_done":         {"完成", "Done"},
@@ -230,4 +232,11 @@ var texts = platform.Texts{
 	"search.kw.done.synonym":      {"同义词已添加，几秒内对所有节点生效", "Synonym added; every node applies it within seconds"},
 	"search.kw.done.todo":         {"已加入选品待办", "Added to the to-dos"},
 	"search.kw.done.todo_done":    {"待办已完成", "To-do closed"},
+	"search.kw.done.title":        {"关键词已加入所选商品标题，搜索几秒内生效", "Keyword added to the chosen titles; search picks it up within seconds"},
+	"search.kw.apply_title":       {"加入所选商品标题", "Add to the chosen titles"},
+	"search.kw.title_done":        {"已加入标题", "In the titles"},
+	"search.kw.has_keyword":       {"标题已含该词", "title has it"},
+	"search.kw.pick_products":     {"请至少勾选一件商品（最多 20 件）", "pick at least one product (at most 20)"},
+	"search.kw.export":            {"导出 Excel", "Export to Excel"},
+	"search.kw.col_products":      {"商品", "Products"},
 }

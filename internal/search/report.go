@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"storeops/internal/catalog"
 	"storeops/internal/platform"
 	"storeops/internal/store"
 )
@@ -75,6 +76,23 @@ type Fix struct {
 type ProductRef struct {
 	ID    platform.ID
 	Title string
+	// HasKeyword: the title already holds the suggestion's query (the
+	// fix was applied to it, or someone wrote it in).
+	HasKeyword bool
+}
+
+// Applied reports whether a title fix is done: every product's title
+// holds the query.
+func (f Fix) Applied() bool {
+	if f.Kind != SuggestTitle || len(f.Products) == 0 {
+		return false
+	}
+	for _, p := range f.Products {
+		if !p.HasKeyword {
+			return false
+		}
+	}
+	return true
 }
 
 // KeywordReport is the console's keyword optimisation report.
@@ -247,6 +265,9 @@ func suggestFixes(ctx context.Context, tx *store.Tx, from, to time.Time, rep Key
 				prods, err := clickedProducts(ctx, tx, chosen[p])
 				if err != nil {
 					return nil, err
+				}
+				for i := range prods {
+					prods[i].HasKeyword = catalog.TitleHasKeyword(prods[i].Title, q)
 				}
 				if len(prods) > 0 {
 					fixes = append(fixes, Fix{Kind: SuggestTitle, Query: q, Target: p.to, Evidence: counts[p], Products: prods})
