@@ -211,6 +211,20 @@ func buildGroups(ctx context.Context, tx *store.Tx, rows []ImportRow, rep *Impor
 	if err != nil {
 		return nil, err
 	}
+	// The products the file's codes belong to, read in a few batched
+	// queries rather than three per product.
+	ownerIDs := make([]platform.ID, 0, len(owners))
+	seen := map[platform.ID]bool{}
+	for _, id := range owners {
+		if !seen[id] {
+			seen[id] = true
+			ownerIDs = append(ownerIDs, id)
+		}
+	}
+	existing, err := loadEdits(ctx, tx, ownerIDs)
+	if err != nil {
+		return nil, err
+	}
 	for _, g := range groups {
 		first := g.rows[0]
 		for _, r := range g.rows[1:] {
@@ -220,7 +234,7 @@ func buildGroups(ctx context.Context, tx *store.Tx, rows []ImportRow, rep *Impor
 				}
 			}
 		}
-		if err := buildGroup(ctx, tx, g, cats, brands, owners, fail); err != nil {
+		if err := buildGroup(ctx, tx, g, cats, brands, owners, existing, fail); err != nil {
 			return nil, err
 		}
 		if g.bad {
@@ -237,7 +251,7 @@ func buildGroups(ctx context.Context, tx *store.Tx, rows []ImportRow, rep *Impor
 			}
 		}
 		if !g.bad && g.status != "" {
-			checkImportStatus(ctx, tx, g, fail)
+			checkImportStatus(ctx, tx, g, existing, fail)
 		}
 	}
 	return groups, nil
@@ -246,7 +260,7 @@ func buildGroups(ctx context.Context, tx *store.Tx, rows []ImportRow, rep *Impor
 // buildGroup reads a group's cells into its input, finds the product its
 // SKU codes belong to and merges the file's SKUs into that product's.
 func buildGroup(ctx context.Context, tx *store.Tx, g *importGroup, cats, brands, skuOwner map[string]platform.ID,
-	fail func(*importGroup, int, string, string, ...any)) error {
+	existing map[platform.ID]*ProductEdit, fail func(*importGroup, int, string, string, ...any)) error {
 	first := g.rows[0]
 	line := first.Line
 	in := ProductInput{Title: first.Get(ColTitle), Subtitle: first.Get(ColSubtitle), Description: first.Cells[ColDescription]}
@@ -336,9 +350,12 @@ func buildGroup(ctx context.Context, tx *store.Tx, g *importGroup, cats, brands,
 		return nil
 	}
 	// An existing product keeps the SKUs the file does not name.
-	have, err := loadEdit(ctx, tx, g.id)
-	if err != nil {
-		return err
+	have := existing[g.id]
+	if have == nil {
+		var err error
+		if have, err = loadEdit(ctx, tx, g.id); err != nil {
+			return err
+		}
 	}
 	merged := make([]SKUInput, 0, len(have.SKUs)+len(in.SKUs))
 	lines := make([]int, 0, cap(merged))
@@ -421,9 +438,12 @@ func indexSKU(skus []SKUInput, code string) int {
 }
 
 // checkImportStatus refuses a status the product cannot move to.
-func checkImportStatus(ctx context.Context, tx *store.Tx, g *importGroup, fail func(*importGroup, int, string, string, ...any)) {
+func checkImportStatus(ctx context.Context, tx *store.Tx, g *importGroup, existing map[platform.ID]*ProductEdit,
+	fail func(*importGroup, int, string, string, ...any)) {
 	cur := StatusDraft
-	if g.id != 0 {
+	if have := existing[g.id]; g.id != 0 && have != nil {
+		cur = have.Status
+	} else if g.id != 0 {
 		if st, err := productStatus(ctx, tx, g.id); err == nil {
 			cur = st
 		}
