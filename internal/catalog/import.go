@@ -104,6 +104,15 @@ func (a *Admin) Import(ctx context.Context, actor audit.Actor, rows []ImportRow,
 		var created, updated, unchanged int
 		err := a.db.Write(ctx, func(tx *store.Tx) error {
 			created, updated, unchanged = 0, 0, 0
+			// New products are buffered and written together; their
+			// status moves (rare: the file asks for one other than on
+			// sale) wait until the rows exist.
+			var fresh newProducts
+			type move struct {
+				g  *importGroup
+				id platform.ID
+			}
+			var moves []move
 			for _, g := range batch {
 				if g.bad {
 					continue
@@ -116,15 +125,20 @@ func (a *Admin) Import(ctx context.Context, actor audit.Actor, rows []ImportRow,
 				if g.status == StatusOnSale {
 					initial = StatusOnSale
 				}
+				if g.id == 0 {
+					p, err := fresh.add(ctx, tx, actor, g.in, tpls, initial)
+					if err != nil {
+						return fmt.Errorf("catalog: import line %d: %w", g.rows[0].Line, err)
+					}
+					created++
+					if g.status != "" && g.status != p.Status {
+						moves = append(moves, move{g, p.ID})
+					}
+					continue
+				}
 				p, changed, err := saveProduct(ctx, tx, actor, g.id, g.in, tpls, initial)
 				if err != nil {
 					return fmt.Errorf("catalog: import line %d: %w", g.rows[0].Line, err)
-				}
-				switch {
-				case g.id == 0:
-					created++
-				case changed:
-					updated++
 				}
 				moved := false
 				if g.status != "" && g.status != p.Status {
@@ -133,12 +147,21 @@ func (a *Admin) Import(ctx context.Context, actor audit.Actor, rows []ImportRow,
 					}
 					moved = true
 				}
-				if g.id != 0 && !changed {
-					if moved {
-						updated++
-					} else {
-						unchanged++
-					}
+				switch {
+				case changed:
+					updated++
+				case moved:
+					updated++
+				default:
+					unchanged++
+				}
+			}
+			if err := fresh.flush(ctx, tx); err != nil {
+				return fmt.Errorf("catalog: import: %w", err)
+			}
+			for _, m := range moves {
+				if err := setStatus(ctx, tx, actor, m.id, m.g.status, reason); err != nil {
+					return fmt.Errorf("catalog: import line %d: %w", m.g.rows[0].Line, err)
 				}
 			}
 			return nil
