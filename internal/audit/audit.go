@@ -90,35 +90,46 @@ type Entry struct {
 // it describes. It fails only on a database error or a snapshot that does
 // not marshal.
 func Record(ctx context.Context, tx *store.Tx, e Entry) error {
-	if e.Action == "" || e.EntityType == "" {
-		return fmt.Errorf("audit: entry needs an action and an entity type")
+	return RecordAll(ctx, tx, []Entry{e})
+}
+
+// auditCols are the columns of one audit_log row.
+var auditCols = []string{"id", "at", "actor_kind", "actor_id", "actor_name", "actor_email", "action", "entity_type", "entity_id",
+	"before_json", "after_json", "request_id", "ip"}
+
+// RecordAll writes entries as Record would, with multi-row inserts: a
+// bulk change (an import of thousands of products) audits each entity
+// without one round trip per row.
+func RecordAll(ctx context.Context, tx *store.Tx, entries []Entry) error {
+	rows := make([][]any, 0, len(entries))
+	for _, e := range entries {
+		if e.Action == "" || e.EntityType == "" {
+			return fmt.Errorf("audit: entry needs an action and an entity type")
+		}
+		if e.Actor.Kind == "" {
+			e.Actor = System
+		}
+		if e.RequestID == "" {
+			e.RequestID = web.RequestID(ctx)
+		}
+		before, err := snapshot(e.Before)
+		if err != nil {
+			return fmt.Errorf("audit: before of %s: %w", e.Action, err)
+		}
+		after, err := snapshot(e.After)
+		if err != nil {
+			return fmt.Errorf("audit: after of %s: %w", e.Action, err)
+		}
+		var actorID *int64
+		if e.Actor.StaffID != 0 {
+			v := int64(e.Actor.StaffID)
+			actorID = &v
+		}
+		rows = append(rows, []any{int64(tx.NewID()), tx.Now, e.Actor.Kind, actorID, e.Actor.Name, e.Actor.Email, e.Action,
+			e.EntityType, e.EntityID, before, after, e.RequestID, e.Actor.IP})
 	}
-	if e.Actor.Kind == "" {
-		e.Actor = System
-	}
-	if e.RequestID == "" {
-		e.RequestID = web.RequestID(ctx)
-	}
-	before, err := snapshot(e.Before)
-	if err != nil {
-		return fmt.Errorf("audit: before of %s: %w", e.Action, err)
-	}
-	after, err := snapshot(e.After)
-	if err != nil {
-		return fmt.Errorf("audit: after of %s: %w", e.Action, err)
-	}
-	var actorID *int64
-	if e.Actor.StaffID != 0 {
-		v := int64(e.Actor.StaffID)
-		actorID = &v
-	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO audit_log
-		(id, at, actor_kind, actor_id, actor_name, actor_email, action, entity_type, entity_id, before_json, after_json, request_id, ip)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-		int64(tx.NewID()), tx.Now, e.Actor.Kind, actorID, e.Actor.Name, e.Actor.Email, e.Action, e.EntityType, e.EntityID,
-		before, after, e.RequestID, e.Actor.IP)
-	if err != nil {
-		return fmt.Errorf("audit: record %s: %w", e.Action, err)
+	if err := store.InsertRows(ctx, tx, "audit_log", auditCols, rows, ""); err != nil {
+		return fmt.Errorf("audit: record %d entries: %w", len(rows), err)
 	}
 	return nil
 }

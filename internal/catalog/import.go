@@ -104,6 +104,15 @@ func (a *Admin) Import(ctx context.Context, actor audit.Actor, rows []ImportRow,
 		var created, updated, unchanged int
 		err := a.db.Write(ctx, func(tx *store.Tx) error {
 			created, updated, unchanged = 0, 0, 0
+			// New products are buffered and written together; their
+			// status moves (rare: the file asks for one other than on
+			// sale) wait until the rows exist.
+			var fresh newProducts
+			type move struct {
+				g  *importGroup
+				id platform.ID
+			}
+			var moves []move
 			for _, g := range batch {
 				if g.bad {
 					continue
@@ -116,15 +125,20 @@ func (a *Admin) Import(ctx context.Context, actor audit.Actor, rows []ImportRow,
 				if g.status == StatusOnSale {
 					initial = StatusOnSale
 				}
+				if g.id == 0 {
+					p, err := fresh.add(ctx, tx, actor, g.in, tpls, initial)
+					if err != nil {
+						return fmt.Errorf("catalog: import line %d: %w", g.rows[0].Line, err)
+					}
+					created++
+					if g.status != "" && g.status != p.Status {
+						moves = append(moves, move{g, p.ID})
+					}
+					continue
+				}
 				p, changed, err := saveProduct(ctx, tx, actor, g.id, g.in, tpls, initial)
 				if err != nil {
 					return fmt.Errorf("catalog: import line %d: %w", g.rows[0].Line, err)
-				}
-				switch {
-				case g.id == 0:
-					created++
-				case changed:
-					updated++
 				}
 				moved := false
 				if g.status != "" && g.status != p.Status {
@@ -133,12 +147,21 @@ func (a *Admin) Import(ctx context.Context, actor audit.Actor, rows []ImportRow,
 					}
 					moved = true
 				}
-				if g.id != 0 && !changed {
-					if moved {
-						updated++
-					} else {
-						unchanged++
-					}
+				switch {
+				case changed:
+					updated++
+				case moved:
+					updated++
+				default:
+					unchanged++
+				}
+			}
+			if err := fresh.flush(ctx, tx); err != nil {
+				return fmt.Errorf("catalog: import: %w", err)
+			}
+			for _, m := range moves {
+				if err := setStatus(ctx, tx, actor, m.id, m.g.status, reason); err != nil {
+					return fmt.Errorf("catalog: import line %d: %w", m.g.rows[0].Line, err)
 				}
 			}
 			return nil
@@ -211,6 +234,20 @@ func buildGroups(ctx context.Context, tx *store.Tx, rows []ImportRow, rep *Impor
 	if err != nil {
 		return nil, err
 	}
+	// The products the file's codes belong to, read in a few batched
+	// queries rather than three per product.
+	ownerIDs := make([]platform.ID, 0, len(owners))
+	seen := map[platform.ID]bool{}
+	for _, id := range owners {
+		if !seen[id] {
+			seen[id] = true
+			ownerIDs = append(ownerIDs, id)
+		}
+	}
+	existing, err := loadEdits(ctx, tx, ownerIDs)
+	if err != nil {
+		return nil, err
+	}
 	for _, g := range groups {
 		first := g.rows[0]
 		for _, r := range g.rows[1:] {
@@ -220,7 +257,7 @@ func buildGroups(ctx context.Context, tx *store.Tx, rows []ImportRow, rep *Impor
 				}
 			}
 		}
-		if err := buildGroup(ctx, tx, g, cats, brands, owners, fail); err != nil {
+		if err := buildGroup(ctx, tx, g, cats, brands, owners, existing, fail); err != nil {
 			return nil, err
 		}
 		if g.bad {
@@ -237,7 +274,7 @@ func buildGroups(ctx context.Context, tx *store.Tx, rows []ImportRow, rep *Impor
 			}
 		}
 		if !g.bad && g.status != "" {
-			checkImportStatus(ctx, tx, g, fail)
+			checkImportStatus(ctx, tx, g, existing, fail)
 		}
 	}
 	return groups, nil
@@ -246,7 +283,7 @@ func buildGroups(ctx context.Context, tx *store.Tx, rows []ImportRow, rep *Impor
 // buildGroup reads a group's cells into its input, finds the product its
 // SKU codes belong to and merges the file's SKUs into that product's.
 func buildGroup(ctx context.Context, tx *store.Tx, g *importGroup, cats, brands, skuOwner map[string]platform.ID,
-	fail func(*importGroup, int, string, string, ...any)) error {
+	existing map[platform.ID]*ProductEdit, fail func(*importGroup, int, string, string, ...any)) error {
 	first := g.rows[0]
 	line := first.Line
 	in := ProductInput{Title: first.Get(ColTitle), Subtitle: first.Get(ColSubtitle), Description: first.Cells[ColDescription]}
@@ -336,9 +373,12 @@ func buildGroup(ctx context.Context, tx *store.Tx, g *importGroup, cats, brands,
 		return nil
 	}
 	// An existing product keeps the SKUs the file does not name.
-	have, err := loadEdit(ctx, tx, g.id)
-	if err != nil {
-		return err
+	have := existing[g.id]
+	if have == nil {
+		var err error
+		if have, err = loadEdit(ctx, tx, g.id); err != nil {
+			return err
+		}
 	}
 	merged := make([]SKUInput, 0, len(have.SKUs)+len(in.SKUs))
 	lines := make([]int, 0, cap(merged))
@@ -421,9 +461,12 @@ func indexSKU(skus []SKUInput, code string) int {
 }
 
 // checkImportStatus refuses a status the product cannot move to.
-func checkImportStatus(ctx context.Context, tx *store.Tx, g *importGroup, fail func(*importGroup, int, string, string, ...any)) {
+func checkImportStatus(ctx context.Context, tx *store.Tx, g *importGroup, existing map[platform.ID]*ProductEdit,
+	fail func(*importGroup, int, string, string, ...any)) {
 	cur := StatusDraft
-	if g.id != 0 {
+	if have := existing[g.id]; g.id != 0 && have != nil {
+		cur = have.Status
+	} else if g.id != 0 {
 		if st, err := productStatus(ctx, tx, g.id); err == nil {
 			cur = st
 		}
