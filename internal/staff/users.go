@@ -326,11 +326,13 @@ func (s *Service) changeOwnPassword(ctx context.Context, by Acting, current, nex
 // FirstOwnerEmail is the account the first run creates.
 const FirstOwnerEmail = "owner@storeops.local"
 
-// EnsureOwner creates the first owner with a random password when no
-// staff user exists, and returns the line to show once; "" otherwise.
+// EnsureOwner creates the first owner with a random password when the
+// shop has no owner yet, and returns the line to show once; "" otherwise.
+// Other staff users do not count: the demo shop brings service agents
+// who cannot sign in, and a shop still needs someone who can.
 func (s *Service) EnsureOwner(ctx context.Context) (string, error) {
 	var n int
-	if err := s.db.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM staff_users`).Scan(&n); err != nil {
+	if err := s.db.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM staff_users WHERE role = $1`, platform.RoleOwner).Scan(&n); err != nil {
 		return "", fmt.Errorf("staff: first run: %w", err)
 	}
 	if n > 0 {
@@ -344,7 +346,7 @@ func (s *Service) EnsureOwner(ctx context.Context) (string, error) {
 	created := false
 	err = s.db.Write(ctx, func(tx *store.Tx) error {
 		created = false
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM staff_users`).Scan(&n); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM staff_users WHERE role = $1`, platform.RoleOwner).Scan(&n); err != nil {
 			return err
 		}
 		if n > 0 {
