@@ -1,9 +1,7 @@
 package catalog_test
 
 import (
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -14,25 +12,7 @@ import (
 	"storeops/internal/catalog/catalogtest"
 	"storeops/internal/platform"
 	"storeops/internal/store/storetest"
-	"storeops/internal/web"
 )
-
-func staffDo(t *testing.T, a *app.App, role platform.Role, method, target string, form url.Values) *httptest.ResponseRecorder {
-	t.Helper()
-	var body io.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
-	}
-	req := httptest.NewRequest(method, target, body)
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	p := &web.Principal{StaffID: 42, Role: role, Name: "测试" + string(role), Email: string(role) + "@example.com", Via: "session"}
-	req = req.WithContext(web.WithPrincipal(req.Context(), p))
-	w := httptest.NewRecorder()
-	a.Handler.ServeHTTP(w, req)
-	return w
-}
 
 // The staff API creates, validates, updates, lists and moves products
 // with real tokens; roles without catalog.edit are refused.
@@ -171,7 +151,7 @@ func TestConsoleProducts(t *testing.T) {
 		f := catalogtest.New(t, a.DB)
 		cat := f.Category("食品", "Food", 0)
 		for _, role := range platform.StaffRoles {
-			w := staffDo(t, a, role, "GET", "/console/products", nil)
+			w := apptest.Console(t, a, role, "GET", "/console/products", nil)
 			want := http.StatusForbidden
 			if platform.Can(role, catalog.PermView) {
 				want = http.StatusOK
@@ -184,7 +164,7 @@ func TestConsoleProducts(t *testing.T) {
 			"tags": {"速冻, 新品"}, "list_at": {"2030-01-01T09:00"},
 			"sku_code": {"JZ-500", "JZ-1000", ""}, "sku_spec": {"规格=500g", "规格=1000g", ""}, "sku_price": {"19.9", "35", ""},
 			"sku_compare_at": {"", "", ""}, "sku_cost": {"8", "15.50", ""}, "sku_weight_g": {"520", "1030", ""}, "sku_volume_cm3": {"", "", ""}, "sku_barcode": {"", "", ""}}
-		w := staffDo(t, a, platform.RoleCatalog, "POST", "/console/products", form)
+		w := apptest.Console(t, a, platform.RoleCatalog, "POST", "/console/products", form)
 		if w.Code != http.StatusSeeOther {
 			t.Fatalf("create: %d %s", w.Code, w.Body)
 		}
@@ -195,7 +175,7 @@ func TestConsoleProducts(t *testing.T) {
 			p.ListAt == nil || p.ListAt.Hour() != 1 || len(p.Attributes) != 2 || len(p.Tags) != 2 {
 			t.Fatalf("created %+v %v", p, err)
 		}
-		w = staffDo(t, a, platform.RoleCatalog, "GET", loc, nil)
+		w = apptest.Console(t, a, platform.RoleCatalog, "GET", loc, nil)
 		body := w.Body.String()
 		if w.Code != 200 || !strings.Contains(body, "&lt;b&gt;冷冻水饺") || !strings.Contains(body, `/console/products/`+id.String()+`/images`) ||
 			!strings.Contains(body, `id="move-on_sale"`) || !strings.Contains(body, `value="19.90"`) {
@@ -203,27 +183,27 @@ func TestConsoleProducts(t *testing.T) {
 		}
 		form.Set("sku_price", "abc")
 		form["sku_price"] = []string{"abc", "35", ""}
-		w = staffDo(t, a, platform.RoleCatalog, "POST", "/console/products/"+id.String(), form)
+		w = apptest.Console(t, a, platform.RoleCatalog, "POST", "/console/products/"+id.String(), form)
 		if w.Code != 422 || !strings.Contains(w.Body.String(), `data-field="skus.0.price"`) {
 			t.Fatalf("bad price: %d %s", w.Code, w.Body)
 		}
-		w = staffDo(t, a, platform.RoleCatalog, "POST", "/console/products/"+id.String()+"/status", url.Values{"status": {"archived"}})
+		w = apptest.Console(t, a, platform.RoleCatalog, "POST", "/console/products/"+id.String()+"/status", url.Values{"status": {"archived"}})
 		if w.Code != 409 {
 			t.Fatalf("draft → archived: %d", w.Code)
 		}
-		w = staffDo(t, a, platform.RoleCatalog, "POST", "/console/products/"+id.String()+"/status", url.Values{"status": {"on_sale"}})
+		w = apptest.Console(t, a, platform.RoleCatalog, "POST", "/console/products/"+id.String()+"/status", url.Values{"status": {"on_sale"}})
 		if w.Code != http.StatusSeeOther || storetest.Count(t, a.DB, `SELECT COUNT(*) FROM products WHERE id = $1 AND status = 'on_sale'`, id) != 1 {
 			t.Fatalf("list: %d %s", w.Code, w.Body)
 		}
-		w = staffDo(t, a, platform.RoleAnalyst, "POST", "/console/products/"+id.String()+"/status", url.Values{"status": {"off_sale"}})
+		w = apptest.Console(t, a, platform.RoleAnalyst, "POST", "/console/products/"+id.String()+"/status", url.Values{"status": {"off_sale"}})
 		if w.Code != http.StatusForbidden {
 			t.Fatalf("analyst delists: %d", w.Code)
 		}
-		w = staffDo(t, a, platform.RoleAnalyst, "GET", "/console/products?status=on_sale&format=xlsx&table=products-table", nil)
+		w = apptest.Console(t, a, platform.RoleAnalyst, "GET", "/console/products?status=on_sale&format=xlsx&table=products-table", nil)
 		if w.Code != 200 || !strings.Contains(w.Header().Get("Content-Type"), "spreadsheet") || w.Body.Len() < 1000 {
 			t.Fatalf("export: %d %s", w.Code, w.Header())
 		}
-		w = staffDo(t, a, platform.RoleAnalyst, "GET", "/console/products?status=nope", nil)
+		w = apptest.Console(t, a, platform.RoleAnalyst, "GET", "/console/products?status=nope", nil)
 		if w.Code != 422 {
 			t.Fatalf("bad filter: %d", w.Code)
 		}

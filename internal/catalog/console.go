@@ -96,24 +96,24 @@ func (h *handlers) listPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	data.Brands[0].Label = platform.T(lang, "catalog.all")
 	if ferr != nil {
-		e := platform.AsError(ferr)
-		if e.Code != platform.CodeInvalid && e.Code != platform.CodeBadCursor {
+		msg, status, ok := web.FilterProblem(lang, ferr)
+		if !ok {
 			return ferr
 		}
-		data.Error = errorText(lang, e)
-		return h.rd.Render(w, r, e.Code.Status(), "catalog/products", data)
+		data.Error = msg
+		return h.rd.Render(w, r, status, "catalog/products", data)
 	}
 	if web.WantsXLSX(r, exportTable) {
 		return h.export(w, r, f)
 	}
 	page, err := h.admin.List(r.Context(), f)
 	if err != nil {
-		e := platform.AsError(err)
-		if e.Code != platform.CodeInvalid && e.Code != platform.CodeBadCursor {
+		msg, status, ok := web.FilterProblem(lang, err)
+		if !ok {
 			return err
 		}
-		data.Error = errorText(lang, e)
-		return h.rd.Render(w, r, e.Code.Status(), "catalog/products", data)
+		data.Error = msg
+		return h.rd.Render(w, r, status, "catalog/products", data)
 	}
 	for _, p := range page.Items {
 		data.Rows = append(data.Rows, ListRow{ProductRow: p, StatusLabel: platform.T(lang, p.Status.Label()), StorageLabel: platform.T(lang, p.StorageClass.Label())})

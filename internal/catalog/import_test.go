@@ -204,7 +204,7 @@ func uploadImport(t *testing.T, a *app.App, role platform.Role, name, content st
 func TestConsoleImport(t *testing.T) {
 	apptest.Each(t, apptest.Options{}, func(t *testing.T, a *app.App) {
 		importFixture(t, a.DB)
-		if w := staffDo(t, a, platform.RoleCatalog, "GET", "/console/products/import", nil); w.Code != 200 || !strings.Contains(w.Body.String(), "import-form") {
+		if w := apptest.Console(t, a, platform.RoleCatalog, "GET", "/console/products/import", nil); w.Code != 200 || !strings.Contains(w.Body.String(), "import-form") {
 			t.Fatalf("page: %d", w.Code)
 		}
 		if w := uploadImport(t, a, platform.RoleAnalyst, "p.csv", importCSV, map[string]string{"action": "import"}); w.Code != http.StatusForbidden {
@@ -227,7 +227,7 @@ func TestConsoleImport(t *testing.T) {
 		if w.Code != 422 {
 			t.Fatalf("bad xlsx: %d", w.Code)
 		}
-		w = staffDo(t, a, platform.RoleAnalyst, "GET", "/console/products/export?format=csv", nil)
+		w = apptest.Console(t, a, platform.RoleAnalyst, "GET", "/console/products/export?format=csv", nil)
 		if w.Code != 200 || !strings.Contains(w.Body.String(), "DR-BLK-M") {
 			t.Fatalf("export: %d %s", w.Code, w.Body)
 		}

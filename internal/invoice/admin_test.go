@@ -9,6 +9,7 @@ import (
 	"storeops/internal/invoice"
 	"storeops/internal/order"
 	"storeops/internal/platform"
+	"storeops/internal/store/storetest"
 )
 
 // Staff tools list, issue and reject through the admin API with a real
@@ -16,11 +17,11 @@ import (
 func TestAdminAPI(t *testing.T) {
 	apptest.Each(t, apptest.Options{}, func(t *testing.T, a *app.App) {
 		base := apptest.Serve(t, a)
-		buyer := signUp(t, base, "buyer")
+		buyer := apptest.SignUp(t, base, "buyer")
 		var ids []platform.ID
 		for range 2 {
-			o, _ := seedOrder(t, a.DB, buyer.id, order.Delivered)
-			res, body := buyer.c.JSON("POST", invoicePath(o), `{"title_type":"personal","title":"张三"}`, "Idempotency-Key", "k"+o.String())
+			o, _ := seedOrder(t, a.DB, buyer.ID, order.Delivered)
+			res, body := buyer.C.JSON("POST", invoicePath(o), `{"title_type":"personal","title":"张三"}`, "Idempotency-Key", "k"+o.String())
 			if res.StatusCode != http.StatusCreated {
 				t.Fatalf("request: %d %s", res.StatusCode, body)
 			}
@@ -59,7 +60,7 @@ func TestAdminAPI(t *testing.T) {
 		apptest.Problem(t, res, body, http.StatusConflict, invoice.CodeNotPending)
 		res, body = service.JSON("GET", "/api/v1/admin/invoices?title_type=nobody", "", sh...)
 		apptest.Problem(t, res, body, http.StatusUnprocessableEntity, platform.CodeInvalid)
-		if n := count(t, a, `SELECT COUNT(*) FROM audit_log WHERE action IN ('invoice.issue', 'invoice.reject') AND actor_kind = 'staff'`); n != 2 {
+		if n := storetest.Count(t, a.DB, `SELECT COUNT(*) FROM audit_log WHERE action IN ('invoice.issue', 'invoice.reject') AND actor_kind = 'staff'`); n != 2 {
 			t.Errorf("%d audited decisions, want 2", n)
 		}
 	})

@@ -113,15 +113,12 @@ func (h *handlers) renderList(w http.ResponseWriter, r *http.Request, status int
 		data.Done = ""
 	}
 	if err != nil {
-		e := platform.AsError(err)
-		if e.Code != platform.CodeInvalid && e.Code != platform.CodeBadCursor {
+		msg, status, ok := web.FilterProblem(lang, err)
+		if !ok {
 			return err
 		}
-		data.Error = e.Message(lang)
-		for _, fe := range e.Fields {
-			data.Error += " (" + fe.Field + ": " + platform.T(lang, fe.Key, fe.Args...) + ")"
-		}
-		return h.rd.Render(w, r, e.Code.Status(), "invoice/list", data)
+		data.Error = msg
+		return h.rd.Render(w, r, status, "invoice/list", data)
 	}
 	if web.WantsXLSX(r, exportTable) {
 		return h.export(w, r, f)

@@ -26,13 +26,13 @@ var rowIDs = regexp.MustCompile(`<tr data-id="(\d+)" data-status="`)
 func TestConsoleList(t *testing.T) {
 	apptest.Each(t, apptest.Options{}, func(t *testing.T, a *app.App) {
 		base := apptest.Serve(t, a)
-		buyer := signUp(t, base, "buyer")
+		buyer := apptest.SignUp(t, base, "buyer")
 		var ids []string // oldest first
 		var nos []string
 		var orders []platform.ID
 		for i, body := range []string{companyBody, `{"title_type":"personal","title":"张三"}`, `{"title_type":"personal","title":"=SUM(A1)","email":"zs@example.com"}`} {
-			o, no := seedOrder(t, a.DB, buyer.id, order.Delivered)
-			res, out := buyer.c.JSON("POST", invoicePath(o), body, "Idempotency-Key", "k"+o.String())
+			o, no := seedOrder(t, a.DB, buyer.ID, order.Delivered)
+			res, out := buyer.C.JSON("POST", invoicePath(o), body, "Idempotency-Key", "k"+o.String())
 			if res.StatusCode != http.StatusCreated {
 				t.Fatalf("request %d: %d %s", i, res.StatusCode, out)
 			}
@@ -40,12 +40,12 @@ func TestConsoleList(t *testing.T) {
 			nos = append(nos, no)
 			orders = append(orders, o)
 		}
-		if w := staffDo(t, a, platform.RoleService, "POST", "/console/invoices/"+ids[1]+"/issue", url.Values{"invoice_no": {"N-1"}}); w.Code != http.StatusSeeOther {
+		if w := apptest.Console(t, a, platform.RoleService, "POST", "/console/invoices/"+ids[1]+"/issue", url.Values{"invoice_no": {"N-1"}}); w.Code != http.StatusSeeOther {
 			t.Fatalf("issue: %d", w.Code)
 		}
 
 		for _, role := range platform.StaffRoles {
-			w := staffDo(t, a, role, "GET", "/console/invoices", nil)
+			w := apptest.Console(t, a, role, "GET", "/console/invoices", nil)
 			want := http.StatusForbidden
 			if platform.Can(role, invoice.PermView) {
 				want = http.StatusOK
@@ -60,7 +60,7 @@ func TestConsoleList(t *testing.T) {
 
 		list := func(role platform.Role, target string) (string, []string) {
 			t.Helper()
-			w := staffDo(t, a, role, "GET", target, nil)
+			w := apptest.Console(t, a, role, "GET", target, nil)
 			if w.Code != http.StatusOK {
 				t.Fatalf("%s: %d\n%s", target, w.Code, w.Body.String())
 			}
@@ -88,11 +88,11 @@ func TestConsoleList(t *testing.T) {
 			}
 		}
 		for _, bad := range []string{"?status=lost", "?title_type=x", "?from=yesterday"} {
-			if w := staffDo(t, a, platform.RoleAnalyst, "GET", "/console/invoices"+bad, nil); w.Code != http.StatusUnprocessableEntity {
+			if w := apptest.Console(t, a, platform.RoleAnalyst, "GET", "/console/invoices"+bad, nil); w.Code != http.StatusUnprocessableEntity {
 				t.Errorf("%s: %d", bad, w.Code)
 			}
 		}
-		if w := staffDo(t, a, platform.RoleAnalyst, "GET", "/console/invoices?cursor=zzz", nil); w.Code != http.StatusBadRequest {
+		if w := apptest.Console(t, a, platform.RoleAnalyst, "GET", "/console/invoices?cursor=zzz", nil); w.Code != http.StatusBadRequest {
 			t.Errorf("bad cursor: %d", w.Code)
 		}
 
@@ -122,15 +122,15 @@ func TestConsoleList(t *testing.T) {
 		}
 
 		// The order's console page links to its invoices.
-		w := staffDo(t, a, platform.RoleService, "GET", "/console/orders/"+orders[0].String(), nil)
+		w := apptest.Console(t, a, platform.RoleService, "GET", "/console/orders/"+orders[0].String(), nil)
 		if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), `href="/console/invoices?order_no=`+nos[0]+`"`) {
 			t.Errorf("order page: %d, no link to its invoices", w.Code)
 		}
-		if w := staffDo(t, a, platform.RoleSupply, "GET", "/console/orders/"+orders[0].String(), nil); strings.Contains(w.Body.String(), "/console/invoices") {
+		if w := apptest.Console(t, a, platform.RoleSupply, "GET", "/console/orders/"+orders[0].String(), nil); strings.Contains(w.Body.String(), "/console/invoices") {
 			t.Error("the warehouse sees a link it cannot open")
 		}
 
-		w = staffDo(t, a, platform.RoleService, "GET", "/console/invoices?status=requested&format=xlsx&table=invoices-table", nil)
+		w = apptest.Console(t, a, platform.RoleService, "GET", "/console/invoices?status=requested&format=xlsx&table=invoices-table", nil)
 		if w.Code != http.StatusOK {
 			t.Fatalf("export: %d %s", w.Code, w.Body.String())
 		}

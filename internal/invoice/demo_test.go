@@ -9,6 +9,7 @@ import (
 	"storeops/internal/app/apptest"
 	"storeops/internal/demo"
 	"storeops/internal/invoice"
+	"storeops/internal/store/storetest"
 )
 
 // The demo shop has invoice requests in every status with valid credit
@@ -22,7 +23,7 @@ func TestDemoInvoices(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, st := range []invoice.Status{invoice.Requested, invoice.Issued, invoice.Rejected} {
-			if n := count(t, a, `SELECT COUNT(*) FROM invoice_requests WHERE status = $1`, st); n == 0 {
+			if n := storetest.Count(t, a.DB, `SELECT COUNT(*) FROM invoice_requests WHERE status = $1`, st); n == 0 {
 				t.Errorf("no %s requests in the demo", st)
 			}
 		}
@@ -35,7 +36,7 @@ func TestDemoInvoices(t *testing.T) {
 				t.Errorf("demo request %+v", v)
 			}
 		}
-		if n := count(t, a, `SELECT COUNT(*) FROM invoice_requests i JOIN orders o ON o.id = i.order_id
+		if n := storetest.Count(t, a.DB, `SELECT COUNT(*) FROM invoice_requests i JOIN orders o ON o.id = i.order_id
 			WHERE o.customer_id <> i.customer_id OR o.status NOT IN ('delivered', 'completed', 'after_sale')`); n != 0 {
 			t.Errorf("%d demo requests on orders that could not have one", n)
 		}
@@ -43,7 +44,7 @@ func TestDemoInvoices(t *testing.T) {
 		if _, err := demo.Generate(ctx, a.DB, demo.Steps(a.Modules), opt); err != nil {
 			t.Fatalf("replace: %v", err)
 		}
-		if n := count(t, a, `SELECT COUNT(*) FROM invoice_requests`); n == 0 {
+		if n := storetest.Count(t, a.DB, `SELECT COUNT(*) FROM invoice_requests`); n == 0 {
 			t.Error("the replaced demo has no requests")
 		}
 	})

@@ -11,6 +11,7 @@ import (
 	"storeops/internal/order"
 	"storeops/internal/platform"
 	"storeops/internal/store"
+	"storeops/internal/store/storetest"
 )
 
 // A request racing its order's cancellation never leaves a waiting
@@ -19,15 +20,15 @@ import (
 func TestRequestRacingCancellation(t *testing.T) {
 	apptest.Each(t, apptest.Options{}, func(t *testing.T, a *app.App) {
 		ctx := context.Background()
-		buyer := signUp(t, apptest.Serve(t, a), "buyer")
+		buyer := apptest.SignUp(t, apptest.Serve(t, a), "buyer")
 		s := invoice.NewService(a.DB)
 		for range 20 {
-			o, _ := seedOrder(t, a.DB, buyer.id, order.Paid)
+			o, _ := seedOrder(t, a.DB, buyer.ID, order.Paid)
 			var wg sync.WaitGroup
 			wg.Add(2)
 			go func() {
 				defer wg.Done()
-				_, err := s.Request(ctx, buyer.id, o, invoice.Input{TitleType: invoice.Personal, Title: "张三"})
+				_, err := s.Request(ctx, buyer.ID, o, invoice.Input{TitleType: invoice.Personal, Title: "张三"})
 				if err != nil && platform.ErrorCode(err) != invoice.CodeOrderNotEligible {
 					t.Errorf("request: %v", err)
 				}
@@ -44,7 +45,7 @@ func TestRequestRacingCancellation(t *testing.T) {
 			}()
 			wg.Wait()
 		}
-		if n := count(t, a, `SELECT COUNT(*) FROM invoice_requests i JOIN orders o ON o.id = i.order_id
+		if n := storetest.Count(t, a.DB, `SELECT COUNT(*) FROM invoice_requests i JOIN orders o ON o.id = i.order_id
 			WHERE o.status = 'cancelled' AND i.status = 'requested'`); n != 0 {
 			t.Errorf("%d waiting requests on cancelled orders", n)
 		}

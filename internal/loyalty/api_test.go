@@ -2,7 +2,6 @@ package loyalty_test
 
 import (
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -11,45 +10,7 @@ import (
 	"storeops/internal/app/apptest"
 	"storeops/internal/loyalty"
 	"storeops/internal/platform"
-	"storeops/internal/web"
 )
-
-type shopper struct {
-	c  *apptest.Client
-	id platform.ID
-}
-
-func signUp(t *testing.T, base, name string) shopper {
-	t.Helper()
-	c := apptest.NewClient(t, base)
-	res, body := c.JSON("POST", "/api/v1/customers/signup", `{"email":"`+name+`@example.com","password":"a long enough password"}`)
-	if res.StatusCode != http.StatusCreated {
-		t.Fatalf("sign up: %d %s", res.StatusCode, body)
-	}
-	return shopper{c: c, id: apptest.Decode[struct {
-		ID platform.ID `json:"id"`
-	}](t, body).ID}
-}
-
-// staffDo is one console call as a staff user of role.
-func staffDo(t *testing.T, a *app.App, role platform.Role, method, target string, form url.Values) *httptest.ResponseRecorder {
-	t.Helper()
-	var body *strings.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
-	} else {
-		body = strings.NewReader("")
-	}
-	req := httptest.NewRequest(method, target, body)
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	p := &web.Principal{StaffID: 42, Role: role, Name: "测试" + string(role), Email: string(role) + "@example.com", Via: "session"}
-	req = req.WithContext(web.WithPrincipal(req.Context(), p))
-	w := httptest.NewRecorder()
-	a.Handler.ServeHTTP(w, req)
-	return w
-}
 
 // A shopper reads only their own membership and points; staff adjust
 // with a reason through the admin API (audited), within their role;
@@ -57,11 +18,11 @@ func staffDo(t *testing.T, a *app.App, role platform.Role, method, target string
 func TestShopperAndAdminAPI(t *testing.T) {
 	apptest.Each(t, apptest.Options{}, func(t *testing.T, a *app.App) {
 		base := apptest.Serve(t, a)
-		alice, bob := signUp(t, base, "alice"), signUp(t, base, "bob")
+		alice, bob := apptest.SignUp(t, base, "alice"), apptest.SignUp(t, base, "bob")
 		service := apptest.NewClient(t, base)
 		sh := []string{"Authorization", "Bearer " + apptest.StaffToken(t, a, platform.RoleService)}
 		ah := []string{"Authorization", "Bearer " + apptest.StaffToken(t, a, platform.RoleAnalyst)}
-		adjust := "/api/v1/admin/customers/" + alice.id.String() + "/points/adjust"
+		adjust := "/api/v1/admin/customers/" + alice.ID.String() + "/points/adjust"
 
 		res, body := service.JSON("POST", adjust, `{"points":500,"reason":"补偿<b>延迟</b>"}`, append(sh, "Idempotency-Key", "adj-1")...)
 		if e := apptest.Decode[loyalty.Entry](t, body); res.StatusCode != http.StatusCreated || e.Points != 500 || e.BalanceAfter != 500 {
@@ -69,8 +30,8 @@ func TestShopperAndAdminAPI(t *testing.T) {
 		}
 		// The same key again is the same adjustment, not a second one.
 		res, _ = service.JSON("POST", adjust, `{"points":500,"reason":"补偿<b>延迟</b>"}`, append(sh, "Idempotency-Key", "adj-1")...)
-		if res.StatusCode != http.StatusCreated || balance(t, a, alice.id) != 500 {
-			t.Errorf("replayed adjust: %d, balance %d", res.StatusCode, balance(t, a, alice.id))
+		if res.StatusCode != http.StatusCreated || balance(t, a, alice.ID) != 500 {
+			t.Errorf("replayed adjust: %d, balance %d", res.StatusCode, balance(t, a, alice.ID))
 		}
 		for _, tc := range []struct {
 			name, path, body string
@@ -101,24 +62,24 @@ func TestShopperAndAdminAPI(t *testing.T) {
 			t.Errorf("%d audited adjustments, want 1", n)
 		}
 
-		res, body = alice.c.JSON("GET", "/api/v1/customers/me/membership", "")
+		res, body = alice.C.JSON("GET", "/api/v1/customers/me/membership", "")
 		me := apptest.Decode[loyalty.MeResponse](t, body)
 		if res.StatusCode != 200 || me.Balance != 500 || me.Tier.Code != "regular" || me.Next == nil || me.Next.Code != "silver" || len(me.Tiers) != 4 {
 			t.Errorf("alice's membership: %d %s", res.StatusCode, body)
 		}
-		res, body = alice.c.JSON("GET", "/api/v1/customers/me/points?limit=1", "")
-		if p := apptest.Decode[platform.Page[loyalty.Entry]](t, body); res.StatusCode != 200 || len(p.Items) != 1 || p.Items[0].CustomerID != alice.id {
+		res, body = alice.C.JSON("GET", "/api/v1/customers/me/points?limit=1", "")
+		if p := apptest.Decode[platform.Page[loyalty.Entry]](t, body); res.StatusCode != 200 || len(p.Items) != 1 || p.Items[0].CustomerID != alice.ID {
 			t.Errorf("alice's points: %d %s", res.StatusCode, body)
 		}
-		res, body = alice.c.JSON("GET", "/api/v1/customers/me/points?cursor=nonsense", "")
+		res, body = alice.C.JSON("GET", "/api/v1/customers/me/points?cursor=nonsense", "")
 		apptest.Problem(t, res, body, 400, platform.CodeBadCursor)
 		// Bob sees none of it.
-		res, body = bob.c.JSON("GET", "/api/v1/customers/me/points", "")
+		res, body = bob.C.JSON("GET", "/api/v1/customers/me/points", "")
 		if p := apptest.Decode[platform.Page[loyalty.Entry]](t, body); res.StatusCode != 200 || len(p.Items) != 0 {
 			t.Errorf("bob's points: %d %s", res.StatusCode, body)
 		}
-		res, body = bob.c.JSON("GET", "/api/v1/customers/me/membership", "")
-		if me := apptest.Decode[loyalty.MeResponse](t, body); res.StatusCode != 200 || me.Balance != 0 || me.CustomerID != bob.id {
+		res, body = bob.C.JSON("GET", "/api/v1/customers/me/membership", "")
+		if me := apptest.Decode[loyalty.MeResponse](t, body); res.StatusCode != 200 || me.Balance != 0 || me.CustomerID != bob.ID {
 			t.Errorf("bob's membership: %d %s", res.StatusCode, body)
 		}
 		// A visitor is not signed in.
@@ -128,10 +89,10 @@ func TestShopperAndAdminAPI(t *testing.T) {
 		}
 		// The orders page leads to the membership page, which shows the
 		// balance and escapes the reason.
-		if res, body := alice.c.Do("GET", "/orders", "", ""); res.StatusCode != 200 || !strings.Contains(body, `href="/account/membership"`) {
+		if res, body := alice.C.Do("GET", "/orders", "", ""); res.StatusCode != 200 || !strings.Contains(body, `href="/account/membership"`) {
 			t.Errorf("orders page without a membership link: %d", res.StatusCode)
 		}
-		res, body = alice.c.Do("GET", "/account/membership", "", "")
+		res, body = alice.C.Do("GET", "/account/membership", "", "")
 		if res.StatusCode != 200 || !strings.Contains(body, `id="member-balance">500<`) || strings.Contains(body, "<b>延迟") ||
 			!strings.Contains(body, "&lt;b&gt;延迟") {
 			t.Errorf("membership page: %d", res.StatusCode)
@@ -145,8 +106,8 @@ func TestShopperAndAdminAPI(t *testing.T) {
 func TestConsole(t *testing.T) {
 	apptest.Each(t, apptest.Options{}, func(t *testing.T, a *app.App) {
 		base := apptest.Serve(t, a)
-		alice := signUp(t, base, "alice")
-		w := staffDo(t, a, platform.RoleMarketing, "GET", "/console/loyalty", nil)
+		alice := apptest.SignUp(t, base, "alice")
+		w := apptest.Console(t, a, platform.RoleMarketing, "GET", "/console/loyalty", nil)
 		if w.Code != 200 || !strings.Contains(w.Body.String(), "银卡会员") || !strings.Contains(w.Body.String(), `id="tier-distribution"`) {
 			t.Fatalf("tiers page: %d", w.Code)
 		}
@@ -162,10 +123,10 @@ func TestConsole(t *testing.T) {
 		}
 		form := url.Values{"id": {silver.ID.String()}, "code": {"silver"}, "name_zh": {"银卡"}, "name_en": {"Silver"}, "min_spend": {"800.50"},
 			"percent_off": {"3"}, "free_shipping_over": {"59"}, "points_multiplier": {"125"}, "birthday_points": {"300"}, "tier_up_points": {"200"}}
-		if w := staffDo(t, a, platform.RoleService, "POST", "/console/loyalty/tiers", form); w.Code != http.StatusForbidden {
+		if w := apptest.Console(t, a, platform.RoleService, "POST", "/console/loyalty/tiers", form); w.Code != http.StatusForbidden {
 			t.Errorf("service saving a tier: %d", w.Code)
 		}
-		if w := staffDo(t, a, platform.RoleMarketing, "POST", "/console/loyalty/tiers", form); w.Code != http.StatusSeeOther {
+		if w := apptest.Console(t, a, platform.RoleMarketing, "POST", "/console/loyalty/tiers", form); w.Code != http.StatusSeeOther {
 			t.Fatalf("save: %d %s", w.Code, w.Body.String())
 		}
 		if n := count(t, a, `SELECT COUNT(*) FROM loyalty_tiers WHERE code = 'silver' AND min_spend = 80050 AND percent_off = 3 AND free_shipping_over = 5900
@@ -173,37 +134,37 @@ func TestConsole(t *testing.T) {
 			t.Errorf("silver not saved")
 		}
 		form.Set("percent_off", "90")
-		if w := staffDo(t, a, platform.RoleMarketing, "POST", "/console/loyalty/tiers", form); w.Code != 422 || !strings.Contains(w.Body.String(), "percent_off") {
+		if w := apptest.Console(t, a, platform.RoleMarketing, "POST", "/console/loyalty/tiers", form); w.Code != 422 || !strings.Contains(w.Body.String(), "percent_off") {
 			t.Errorf("bad percent: %d", w.Code)
 		}
-		if w := staffDo(t, a, platform.RoleMarketing, "POST", "/console/loyalty/tiers/"+tiers[0].ID.String()+"/delete", url.Values{}); w.Code != 409 {
+		if w := apptest.Console(t, a, platform.RoleMarketing, "POST", "/console/loyalty/tiers/"+tiers[0].ID.String()+"/delete", url.Values{}); w.Code != 409 {
 			t.Errorf("deleting the lowest tier: %d", w.Code)
 		}
 
-		page := "/console/loyalty/customers/" + alice.id.String()
+		page := "/console/loyalty/customers/" + alice.ID.String()
 		adj := url.Values{"points": {"300"}, "reason": {"<script>alert(1)</script>"}}
-		if w := staffDo(t, a, platform.RoleMarketing, "POST", page+"/adjust", adj); w.Code != http.StatusForbidden {
+		if w := apptest.Console(t, a, platform.RoleMarketing, "POST", page+"/adjust", adj); w.Code != http.StatusForbidden {
 			t.Errorf("marketing adjusting: %d", w.Code)
 		}
-		if w := staffDo(t, a, platform.RoleService, "POST", page+"/adjust", adj); w.Code != http.StatusSeeOther {
+		if w := apptest.Console(t, a, platform.RoleService, "POST", page+"/adjust", adj); w.Code != http.StatusSeeOther {
 			t.Fatalf("adjust: %d %s", w.Code, w.Body.String())
 		}
-		if w := staffDo(t, a, platform.RoleService, "POST", page+"/adjust", url.Values{"points": {"-9999"}, "reason": {"纠错"}}); w.Code != 409 {
+		if w := apptest.Console(t, a, platform.RoleService, "POST", page+"/adjust", url.Values{"points": {"-9999"}, "reason": {"纠错"}}); w.Code != 409 {
 			t.Errorf("taking too much: %d", w.Code)
 		}
-		w = staffDo(t, a, platform.RoleAnalyst, "GET", page, nil)
+		w = apptest.Console(t, a, platform.RoleAnalyst, "GET", page, nil)
 		body := w.Body.String()
 		if w.Code != 200 || !strings.Contains(body, `id="member-balance">300<`) || strings.Contains(body, "<script>alert") || strings.Contains(body, `id="adjust-form"`) {
 			t.Errorf("customer page for an analyst: %d", w.Code)
 		}
-		if w := staffDo(t, a, platform.RoleService, "GET", "/console/loyalty/find?q="+alice.id.String(), nil); w.Code != http.StatusSeeOther ||
+		if w := apptest.Console(t, a, platform.RoleService, "GET", "/console/loyalty/find?q="+alice.ID.String(), nil); w.Code != http.StatusSeeOther ||
 			w.Header().Get("Location") != page {
 			t.Errorf("find by id: %d %s", w.Code, w.Header().Get("Location"))
 		}
-		if w := staffDo(t, a, platform.RoleService, "GET", "/console/loyalty/find?q=13900000000", nil); w.Code != 404 {
+		if w := apptest.Console(t, a, platform.RoleService, "GET", "/console/loyalty/find?q=13900000000", nil); w.Code != 404 {
 			t.Errorf("find an unknown mobile: %d", w.Code)
 		}
-		if w := staffDo(t, a, platform.RoleService, "GET", "/console/loyalty/customers/999", nil); w.Code != 404 {
+		if w := apptest.Console(t, a, platform.RoleService, "GET", "/console/loyalty/customers/999", nil); w.Code != 404 {
 			t.Errorf("no such customer: %d", w.Code)
 		}
 		checkLedger(t, a)

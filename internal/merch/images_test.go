@@ -21,7 +21,6 @@ import (
 	"storeops/internal/app/apptest"
 	"storeops/internal/catalog/catalogtest"
 	"storeops/internal/platform"
-	"storeops/internal/web"
 )
 
 func picture(w, h int) image.Image {
@@ -64,15 +63,7 @@ func bomb(t *testing.T) []byte {
 // handler stack.
 func staffDo(t *testing.T, a *app.App, role platform.Role, method, target, ctype string, body io.Reader) *httptest.ResponseRecorder {
 	t.Helper()
-	req := httptest.NewRequest(method, target, body)
-	if ctype != "" {
-		req.Header.Set("Content-Type", ctype)
-	}
-	p := &web.Principal{StaffID: 42, Role: role, Name: "测试" + string(role), Email: string(role) + "@example.com", Via: "session"}
-	req = req.WithContext(web.WithPrincipal(req.Context(), p))
-	w := httptest.NewRecorder()
-	a.Handler.ServeHTTP(w, req)
-	return w
+	return apptest.ConsoleAs(t, a, apptest.StaffPrincipal(role), method, target, ctype, body)
 }
 
 func form(t *testing.T, a *app.App, role platform.Role, target string, v url.Values) *httptest.ResponseRecorder {

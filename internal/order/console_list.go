@@ -41,15 +41,12 @@ func (h *handlers) listPage(w http.ResponseWriter, r *http.Request) error {
 		Methods: methodOptions(lang, ff.PaymentMethod), Provinces: provinceOptions(lang, ff.Province),
 		CanShip: web.PrincipalFrom(r.Context()).Can(PermShip)}
 	if err != nil {
-		e := platform.AsError(err)
-		if e.Code != platform.CodeInvalid && e.Code != platform.CodeBadCursor {
+		msg, status, ok := web.FilterProblem(lang, err)
+		if !ok {
 			return err
 		}
-		data.Error = e.Message(lang)
-		for _, fe := range e.Fields {
-			data.Error += " (" + fe.Field + ": " + platform.T(lang, fe.Key, fe.Args...) + ")"
-		}
-		return h.rd.Render(w, r, e.Code.Status(), "order/list", data)
+		data.Error = msg
+		return h.rd.Render(w, r, status, "order/list", data)
 	}
 	if web.WantsXLSX(r, exportTable) {
 		return h.export(w, r, f)

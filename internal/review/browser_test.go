@@ -23,10 +23,10 @@ import (
 func TestBrowserReplyToReview(t *testing.T) {
 	a := apptest.New(t, store.SQLite, apptest.Options{})
 	base := apptest.Serve(t, a)
-	buyer := signUp(t, base, "lihua")
+	buyer := apptest.SignUp(t, base, "lihua")
 	p := newProduct(t, a, "真丝睡衣套装")
-	line := seedLine(t, a.DB, buyer.id, p, order.Delivered)
-	res, body := buyer.c.JSON("POST", "/api/v1/reviews", fmt.Sprintf(`{"order_line_id":"%d","rating":2,"body":"物流太慢了，包装也破了"}`, line))
+	line := seedLine(t, a.DB, buyer.ID, p, order.Delivered)
+	res, body := buyer.C.JSON("POST", "/api/v1/reviews", fmt.Sprintf(`{"order_line_id":"%d","rating":2,"body":"物流太慢了，包装也破了"}`, line))
 	if res.StatusCode != http.StatusCreated {
 		t.Fatalf("review: %d %s", res.StatusCode, body)
 	}

@@ -117,15 +117,12 @@ func (h *handlers) renderList(w http.ResponseWriter, r *http.Request, status int
 		return err
 	}
 	if ferr != nil {
-		e := platform.AsError(ferr)
-		if e.Code != platform.CodeInvalid && e.Code != platform.CodeBadCursor {
+		msg, status, ok := web.FilterProblem(lang, ferr)
+		if !ok {
 			return ferr
 		}
-		data.Error = e.Message(lang)
-		for _, fe := range e.Fields {
-			data.Error += " (" + fe.Field + ": " + platform.T(lang, fe.Key, fe.Args...) + ")"
-		}
-		return h.rd.Render(w, r, e.Code.Status(), "review/list", data)
+		data.Error = msg
+		return h.rd.Render(w, r, status, "review/list", data)
 	}
 	if web.WantsXLSX(r, exportTable) {
 		return h.export(w, r, f)

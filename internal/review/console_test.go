@@ -21,7 +21,7 @@ import (
 func TestConsoleInsightsAndExport(t *testing.T) {
 	apptest.Each(t, apptest.Options{}, func(t *testing.T, a *app.App) {
 		base := apptest.Serve(t, a)
-		buyer := signUp(t, base, "buyer")
+		buyer := apptest.SignUp(t, base, "buyer")
 		cup, shirt := newProduct(t, a, "陶瓷马克杯"), newProduct(t, a, "亚麻衬衫")
 		for _, c := range []struct {
 			p      platform.ID
@@ -31,8 +31,8 @@ func TestConsoleInsightsAndExport(t *testing.T) {
 			{cup, 1, "包装破损，杯子碎了"}, {cup, 2, "物流太慢，包装很差"}, {cup, 5, "物流很快，包装很严实"},
 			{shirt, 5, "尺码正好，质量很好"}, {shirt, 2, "=HYPERLINK(\"x\") <script>alert(1)</script> 尺码偏小"},
 		} {
-			line := seedLine(t, a.DB, buyer.id, c.p, order.Delivered)
-			res, body := buyer.c.JSON("POST", "/api/v1/reviews", fmt.Sprintf(`{"order_line_id":"%d","rating":%d,"body":%q}`, line, c.rating, c.body))
+			line := seedLine(t, a.DB, buyer.ID, c.p, order.Delivered)
+			res, body := buyer.C.JSON("POST", "/api/v1/reviews", fmt.Sprintf(`{"order_line_id":"%d","rating":%d,"body":%q}`, line, c.rating, c.body))
 			if res.StatusCode != http.StatusCreated {
 				t.Fatalf("review: %d %s", res.StatusCode, body)
 			}

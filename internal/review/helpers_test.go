@@ -2,11 +2,9 @@ package review_test
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"strings"
 	"testing"
 	"time"
 
@@ -16,26 +14,7 @@ import (
 	"storeops/internal/order"
 	"storeops/internal/platform"
 	"storeops/internal/store"
-	"storeops/internal/web"
 )
-
-// shopper is a signed-up customer with their HTTP client.
-type shopper struct {
-	c  *apptest.Client
-	id platform.ID
-}
-
-func signUp(t *testing.T, base, name string) shopper {
-	t.Helper()
-	c := apptest.NewClient(t, base)
-	res, body := c.JSON("POST", "/api/v1/customers/signup", `{"email":"`+name+`@example.com","password":"a long enough password"}`)
-	if res.StatusCode != http.StatusCreated {
-		t.Fatalf("sign up: %d %s", res.StatusCode, body)
-	}
-	return shopper{c: c, id: apptest.Decode[struct {
-		ID platform.ID `json:"id"`
-	}](t, body).ID}
-}
 
 // newProduct adds an on-sale product with one SKU.
 func newProduct(t *testing.T, a *app.App, title string) platform.ID {
@@ -79,15 +58,6 @@ func seedLine(t *testing.T, db *store.DB, customerID, productID platform.ID, st 
 	return line
 }
 
-func count(t *testing.T, a *app.App, q string, args ...any) int {
-	t.Helper()
-	var n int
-	if err := a.DB.R.QueryRow(q, args...).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
-
 // staff is an admin API client with a real token of role.
 func staff(t *testing.T, a *app.App, base string, role platform.Role) func(method, path, body string) (*http.Response, string) {
 	t.Helper()
@@ -102,27 +72,10 @@ func staff(t *testing.T, a *app.App, base string, role platform.Role) func(metho
 // the principal put in the context as the sign-in middleware would.
 func consoleGet(t *testing.T, a *app.App, role platform.Role, target string) *httptest.ResponseRecorder {
 	t.Helper()
-	return consoleDo(t, a, role, http.MethodGet, target, nil)
+	return apptest.Console(t, a, role, http.MethodGet, target, nil)
 }
 
 func consolePost(t *testing.T, a *app.App, role platform.Role, target string, form url.Values) *httptest.ResponseRecorder {
 	t.Helper()
-	return consoleDo(t, a, role, http.MethodPost, target, form)
-}
-
-func consoleDo(t *testing.T, a *app.App, role platform.Role, method, target string, form url.Values) *httptest.ResponseRecorder {
-	t.Helper()
-	var body io.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
-	}
-	req := httptest.NewRequest(method, target, body)
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	p := &web.Principal{StaffID: 42, Role: role, Name: "测试" + string(role), Email: string(role) + "@example.com", Via: "session"}
-	req = req.WithContext(web.WithPrincipal(req.Context(), p))
-	w := httptest.NewRecorder()
-	a.Handler.ServeHTTP(w, req)
-	return w
+	return apptest.Console(t, a, role, http.MethodPost, target, form)
 }

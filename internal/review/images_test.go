@@ -37,10 +37,10 @@ func pngBytes(t *testing.T, w, h int) string {
 func TestReviewPhotos(t *testing.T) {
 	apptest.Each(t, apptest.Options{}, func(t *testing.T, a *app.App) {
 		base := apptest.Serve(t, a)
-		buyer, other := signUp(t, base, "buyer"), signUp(t, base, "other")
+		buyer, other := apptest.SignUp(t, base, "buyer"), apptest.SignUp(t, base, "other")
 		p := newProduct(t, a, "羊毛围巾")
-		line := seedLine(t, a.DB, buyer.id, p, order.Delivered)
-		res, body := buyer.c.JSON("POST", "/api/v1/reviews", fmt.Sprintf(`{"order_line_id":"%d","rating":5,"body":"颜色很好看"}`, line))
+		line := seedLine(t, a.DB, buyer.ID, p, order.Delivered)
+		res, body := buyer.C.JSON("POST", "/api/v1/reviews", fmt.Sprintf(`{"order_line_id":"%d","rating":5,"body":"颜色很好看"}`, line))
 		if res.StatusCode != http.StatusCreated {
 			t.Fatalf("review: %d %s", res.StatusCode, body)
 		}
@@ -48,15 +48,15 @@ func TestReviewPhotos(t *testing.T) {
 		path := "/api/v1/reviews/" + v.ID.String() + "/images"
 		photo := pngBytes(t, 640, 480)
 
-		res, body = other.c.Do("POST", path, "image/png", photo)
+		res, body = other.C.Do("POST", path, "image/png", photo)
 		apptest.Problem(t, res, body, http.StatusNotFound, platform.CodeNotFound)
-		res, body = buyer.c.Do("POST", path, "image/png", "<svg onload=alert(1)></svg>")
+		res, body = buyer.C.Do("POST", path, "image/png", "<svg onload=alert(1)></svg>")
 		apptest.Problem(t, res, body, http.StatusUnsupportedMediaType, media.CodeImageType)
-		res, body = buyer.c.Do("POST", path, "image/jpeg", strings.Repeat("\xff", 9<<20))
+		res, body = buyer.C.Do("POST", path, "image/jpeg", strings.Repeat("\xff", 9<<20))
 		apptest.Problem(t, res, body, http.StatusRequestEntityTooLarge, media.CodeImageTooLarge)
 
 		for i := 0; i < review.MaxImages; i++ {
-			res, body = buyer.c.Do("POST", path, "image/png", photo)
+			res, body = buyer.C.Do("POST", path, "image/png", photo)
 			if res.StatusCode != http.StatusCreated {
 				t.Fatalf("photo %d: %d %s", i, res.StatusCode, body)
 			}
@@ -64,7 +64,7 @@ func TestReviewPhotos(t *testing.T) {
 		if got := apptest.Decode[review.Review](t, body); len(got.Images) != review.MaxImages {
 			t.Errorf("review has %d photos", len(got.Images))
 		}
-		res, body = buyer.c.Do("POST", path, "image/png", photo)
+		res, body = buyer.C.Do("POST", path, "image/png", photo)
 		apptest.Problem(t, res, body, http.StatusConflict, review.CodeImagesFull)
 
 		anon := apptest.NewClient(t, base)

@@ -13,6 +13,7 @@ import (
 	"storeops/internal/order"
 	"storeops/internal/platform"
 	"storeops/internal/review"
+	"storeops/internal/store/storetest"
 )
 
 // A flagged review waits hidden in the queue; staff approve or reject it
@@ -20,12 +21,12 @@ import (
 func TestModeration(t *testing.T) {
 	apptest.Each(t, apptest.Options{}, func(t *testing.T, a *app.App) {
 		base := apptest.Serve(t, a)
-		buyer := signUp(t, base, "buyer")
+		buyer := apptest.SignUp(t, base, "buyer")
 		p := newProduct(t, a, "蓝牙耳机")
 		write := func(rating int, body string) review.Review {
 			t.Helper()
-			line := seedLine(t, a.DB, buyer.id, p, order.Delivered)
-			res, out := buyer.c.JSON("POST", "/api/v1/reviews", fmt.Sprintf(`{"order_line_id":"%d","rating":%d,"body":%q}`, line, rating, body))
+			line := seedLine(t, a.DB, buyer.ID, p, order.Delivered)
+			res, out := buyer.C.JSON("POST", "/api/v1/reviews", fmt.Sprintf(`{"order_line_id":"%d","rating":%d,"body":%q}`, line, rating, body))
 			if res.StatusCode != http.StatusCreated {
 				t.Fatalf("review: %d %s", res.StatusCode, out)
 			}
@@ -86,11 +87,11 @@ func TestModeration(t *testing.T) {
 		if got := public(); len(got) != 2 || got[0] != ad.ID || got[1] != clean.ID {
 			t.Errorf("after moderation the public list is %v, want the approved and the clean review", got)
 		}
-		if n := count(t, a, `SELECT COUNT(*) FROM audit_log WHERE entity_type = 'review' AND action IN ('review.approve', 'review.reject') AND actor_kind = 'staff'`); n != 2 {
+		if n := storetest.Count(t, a.DB, `SELECT COUNT(*) FROM audit_log WHERE entity_type = 'review' AND action IN ('review.approve', 'review.reject') AND actor_kind = 'staff'`); n != 2 {
 			t.Errorf("audit rows: %d, want 2", n)
 		}
 		// The author sees the rejection and its reason.
-		_, body = buyer.c.JSON("GET", "/api/v1/customers/me/reviews", "")
+		_, body = buyer.C.JSON("GET", "/api/v1/customers/me/reviews", "")
 		if !strings.Contains(body, "含不文明用语") {
 			t.Errorf("own list lacks the reason: %s", body)
 		}
@@ -123,12 +124,12 @@ func TestRepliesAndTarget(t *testing.T) {
 	clock := platform.NewFixedClock(time.Date(2026, 11, 20, 2, 0, 0, 0, time.UTC))
 	apptest.Each(t, apptest.Options{Clock: clock}, func(t *testing.T, a *app.App) {
 		base := apptest.Serve(t, a)
-		buyer := signUp(t, base, "buyer")
+		buyer := apptest.SignUp(t, base, "buyer")
 		p := newProduct(t, a, "保温杯")
 		write := func(rating int, body string) review.Review {
 			t.Helper()
-			line := seedLine(t, a.DB, buyer.id, p, order.Delivered)
-			res, out := buyer.c.JSON("POST", "/api/v1/reviews", fmt.Sprintf(`{"order_line_id":"%d","rating":%d,"body":%q}`, line, rating, body))
+			line := seedLine(t, a.DB, buyer.ID, p, order.Delivered)
+			res, out := buyer.C.JSON("POST", "/api/v1/reviews", fmt.Sprintf(`{"order_line_id":"%d","rating":%d,"body":%q}`, line, rating, body))
 			if res.StatusCode != http.StatusCreated {
 				t.Fatalf("review: %d %s", res.StatusCode, out)
 			}
@@ -178,7 +179,7 @@ func TestRepliesAndTarget(t *testing.T) {
 		service("POST", "/api/v1/admin/reviews/"+never.ID.String()+"/reject", `{"reason":"重复"}`)
 		res, body = service("PUT", "/api/v1/admin/reviews/"+never.ID.String()+"/reply", `{"body":"抱歉"}`)
 		apptest.Problem(t, res, body, http.StatusConflict, review.CodeRejected)
-		if n := count(t, a, `SELECT COUNT(*) FROM audit_log WHERE action = 'review.reply'`); n != 4 {
+		if n := storetest.Count(t, a.DB, `SELECT COUNT(*) FROM audit_log WHERE action = 'review.reply'`); n != 4 {
 			t.Errorf("reply audit rows: %d, want 4", n)
 		}
 

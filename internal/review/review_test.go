@@ -11,6 +11,7 @@ import (
 	"storeops/internal/order"
 	"storeops/internal/platform"
 	"storeops/internal/review"
+	"storeops/internal/store/storetest"
 )
 
 // Only a customer whose order line was delivered may review it, once;
@@ -18,15 +19,15 @@ import (
 func TestVerifiedPurchase(t *testing.T) {
 	apptest.Each(t, apptest.Options{}, func(t *testing.T, a *app.App) {
 		base := apptest.Serve(t, a)
-		buyer, other := signUp(t, base, "buyer"), signUp(t, base, "other")
+		buyer, other := apptest.SignUp(t, base, "buyer"), apptest.SignUp(t, base, "other")
 		p := newProduct(t, a, "有机纯棉T恤")
-		delivered := seedLine(t, a.DB, buyer.id, p, order.Delivered)
-		completed := seedLine(t, a.DB, buyer.id, p, order.Completed)
-		shipped := seedLine(t, a.DB, buyer.id, p, order.Shipped)
-		cancelled := seedLine(t, a.DB, buyer.id, p, order.Cancelled)
+		delivered := seedLine(t, a.DB, buyer.ID, p, order.Delivered)
+		completed := seedLine(t, a.DB, buyer.ID, p, order.Completed)
+		shipped := seedLine(t, a.DB, buyer.ID, p, order.Shipped)
+		cancelled := seedLine(t, a.DB, buyer.ID, p, order.Cancelled)
 
-		post := func(s shopper, line platform.ID, rating int, body string) (*http.Response, string) {
-			return s.c.JSON("POST", "/api/v1/reviews", fmt.Sprintf(`{"order_line_id":"%d","rating":%d,"body":%q}`, line, rating, body))
+		post := func(s apptest.Shopper, line platform.ID, rating int, body string) (*http.Response, string) {
+			return s.C.JSON("POST", "/api/v1/reviews", fmt.Sprintf(`{"order_line_id":"%d","rating":%d,"body":%q}`, line, rating, body))
 		}
 		anon := apptest.NewClient(t, base)
 		res, body := anon.JSON("POST", "/api/v1/reviews", fmt.Sprintf(`{"order_line_id":"%d","rating":5}`, delivered))
@@ -40,16 +41,16 @@ func TestVerifiedPurchase(t *testing.T) {
 		}
 		for _, bad := range []string{`{"order_line_id":"1","rating":0}`, `{"order_line_id":"1","rating":6}`, `{"rating":5}`,
 			`{"order_line_id":"1","rating":5,"body":"` + strings.Repeat("好", 1001) + `"}`} {
-			res, body = buyer.c.JSON("POST", "/api/v1/reviews", bad)
+			res, body = buyer.C.JSON("POST", "/api/v1/reviews", bad)
 			apptest.Problem(t, res, body, http.StatusUnprocessableEntity, platform.CodeInvalid)
 		}
-		res, body = buyer.c.JSON("POST", "/api/v1/reviews", `{"order_line_id":`)
+		res, body = buyer.C.JSON("POST", "/api/v1/reviews", `{"order_line_id":`)
 		if res.StatusCode != http.StatusBadRequest {
 			t.Errorf("malformed JSON: %d %s", res.StatusCode, body)
 		}
 
 		// The lines left to review are the delivered and completed ones.
-		res, body = buyer.c.JSON("GET", "/api/v1/customers/me/reviews/pending", "")
+		res, body = buyer.C.JSON("GET", "/api/v1/customers/me/reviews/pending", "")
 		todo := apptest.Decode[[]review.ReviewableLine](t, body)
 		if res.StatusCode != http.StatusOK || len(todo) != 2 {
 			t.Fatalf("lines to review: %d %s", res.StatusCode, body)
@@ -68,18 +69,18 @@ func TestVerifiedPurchase(t *testing.T) {
 		if res, body = post(buyer, completed, 2, "尺码偏小"); res.StatusCode != http.StatusCreated {
 			t.Fatalf("second line: %d %s", res.StatusCode, body)
 		}
-		if n := count(t, a, `SELECT COUNT(*) FROM outbox_events WHERE topic = $1`, review.TopicPosted); n != 2 {
+		if n := storetest.Count(t, a.DB, `SELECT COUNT(*) FROM outbox_events WHERE topic = $1`, review.TopicPosted); n != 2 {
 			t.Errorf("review.posted events: %d, want 2", n)
 		}
-		_, body = buyer.c.JSON("GET", "/api/v1/customers/me/reviews/pending", "")
+		_, body = buyer.C.JSON("GET", "/api/v1/customers/me/reviews/pending", "")
 		if todo := apptest.Decode[[]review.ReviewableLine](t, body); len(todo) != 0 {
 			t.Errorf("lines to review after reviewing: %v", todo)
 		}
-		_, body = buyer.c.JSON("GET", "/api/v1/customers/me/reviews", "")
+		_, body = buyer.C.JSON("GET", "/api/v1/customers/me/reviews", "")
 		if mine := apptest.Decode[platform.Page[review.Review]](t, body); len(mine.Items) != 2 {
 			t.Errorf("own reviews: %s", body)
 		}
-		_, body = other.c.JSON("GET", "/api/v1/customers/me/reviews", "")
+		_, body = other.C.JSON("GET", "/api/v1/customers/me/reviews", "")
 		if theirs := apptest.Decode[platform.Page[review.Review]](t, body); len(theirs.Items) != 0 {
 			t.Errorf("another shopper sees reviews: %s", body)
 		}

@@ -9,6 +9,7 @@ import (
 	"storeops/internal/app/apptest"
 	"storeops/internal/order"
 	"storeops/internal/platform"
+	"storeops/internal/store/storetest"
 	"storeops/internal/support"
 )
 
@@ -20,9 +21,9 @@ import (
 func TestTicketFlowAndIsolation(t *testing.T) {
 	apptest.Each(t, apptest.Options{}, func(t *testing.T, a *app.App) {
 		base := apptest.Serve(t, a)
-		buyer, other := signUp(t, base, "buyer"), signUp(t, base, "other")
-		ord, _ := seedOrder(t, a.DB, buyer.id, order.Shipped)
-		othersOrder, _ := seedOrder(t, a.DB, other.id, order.Shipped)
+		buyer, other := apptest.SignUp(t, base, "buyer"), apptest.SignUp(t, base, "other")
+		ord, _ := seedOrder(t, a.DB, buyer.ID, order.Shipped)
+		othersOrder, _ := seedOrder(t, a.DB, other.ID, order.Shipped)
 		_, tok := agent(t, a, "xiaomei", "after_sale")
 		staff := apptest.NewClient(t, base)
 		auth := func(h ...string) []string { return append([]string{"Authorization", "Bearer " + tok}, h...) }
@@ -40,14 +41,14 @@ func TestTicketFlowAndIsolation(t *testing.T) {
 			t.Fatalf("guest contact: %d %s", res.StatusCode, body)
 		}
 
-		res, body = buyer.c.JSON("POST", "/api/v1/support/tickets", `{"type":"after_sale","order_id":"`+othersOrder.String()+`","subject":"坏了","body":"x"}`)
+		res, body = buyer.C.JSON("POST", "/api/v1/support/tickets", `{"type":"after_sale","order_id":"`+othersOrder.String()+`","subject":"坏了","body":"x"}`)
 		apptest.Problem(t, res, body, http.StatusNotFound, platform.CodeNotFound)
-		res, body = buyer.c.JSON("POST", "/api/v1/support/tickets", `{"type":"after_sale","order_id":"`+ord.String()+`","subject":"<script>alert(1)</script>收到的杯子碎了","body":"杯子碎了，怎么办？"}`)
+		res, body = buyer.C.JSON("POST", "/api/v1/support/tickets", `{"type":"after_sale","order_id":"`+ord.String()+`","subject":"<script>alert(1)</script>收到的杯子碎了","body":"杯子碎了，怎么办？"}`)
 		if res.StatusCode != http.StatusCreated {
 			t.Fatalf("open: %d %s", res.StatusCode, body)
 		}
 		tk := apptest.Decode[support.Ticket](t, body)
-		if tk.CustomerID != buyer.id || tk.OrderID != ord || tk.Status != support.Open || tk.ContactEmail != "buyer@example.com" {
+		if tk.CustomerID != buyer.ID || tk.OrderID != ord || tk.Status != support.Open || tk.ContactEmail != "buyer@example.com" {
 			t.Errorf("opened: %+v", tk)
 		}
 		path := "/api/v1/customers/me/tickets/" + tk.ID.String()
@@ -55,10 +56,10 @@ func TestTicketFlowAndIsolation(t *testing.T) {
 			{"GET", path, ""}, {"POST", path + "/messages", `{"body":"我的"}`},
 			{"GET", "/api/v1/customers/me/tickets/1", ""}, {"GET", "/api/v1/customers/me/tickets/nope", ""},
 		} {
-			res, body := other.c.JSON(c.method, c.path, c.body)
+			res, body := other.C.JSON(c.method, c.path, c.body)
 			apptest.Problem(t, res, body, http.StatusNotFound, platform.CodeNotFound)
 		}
-		res, body = other.c.JSON("GET", "/api/v1/customers/me/tickets", "")
+		res, body = other.C.JSON("GET", "/api/v1/customers/me/tickets", "")
 		if res.StatusCode != 200 || strings.Contains(body, tk.ID.String()) {
 			t.Errorf("other's list: %s", body)
 		}
@@ -77,11 +78,11 @@ func TestTicketFlowAndIsolation(t *testing.T) {
 		if res.StatusCode != 200 || st.Status != support.Pending || st.AssigneeID == 0 || len(st.Messages) != 3 || !st.Messages[1].Internal {
 			t.Fatalf("reply: %d %s", res.StatusCode, body)
 		}
-		res, body = buyer.c.JSON("GET", path, "")
+		res, body = buyer.C.JSON("GET", path, "")
 		if d := apptest.Decode[support.TicketDetail](t, body); res.StatusCode != 200 || len(d.Messages) != 2 || strings.Contains(body, "内部") || strings.Contains(body, "assignee") {
 			t.Errorf("shopper's view: %s", body)
 		}
-		res, body = buyer.c.JSON("POST", path+"/messages", `{"body":"好的，谢谢"}`)
+		res, body = buyer.C.JSON("POST", path+"/messages", `{"body":"好的，谢谢"}`)
 		if d := apptest.Decode[support.TicketDetail](t, body); res.StatusCode != http.StatusCreated || d.Status != support.Open {
 			t.Errorf("shopper's reply: %d %s", res.StatusCode, body)
 		}
@@ -93,7 +94,7 @@ func TestTicketFlowAndIsolation(t *testing.T) {
 		if err := a.DB.R.QueryRow(`SELECT csat_token FROM support_tickets WHERE id = $1`, tk.ID).Scan(&csat); err != nil || csat == "" {
 			t.Fatalf("no survey token: %v", err)
 		}
-		if n := count(t, a, `SELECT COUNT(*) FROM support_outgoing WHERE ticket_id = $1 AND body LIKE $2`, tk.ID, "%"+csat+"%"); n != 1 {
+		if n := storetest.Count(t, a.DB, `SELECT COUNT(*) FROM support_outgoing WHERE ticket_id = $1 AND body LIKE $2`, tk.ID, "%"+csat+"%"); n != 1 {
 			t.Errorf("%d survey mails queued", n)
 		}
 		res, body = guest.JSON("POST", "/api/v1/support/surveys/"+csat, `{"score":6}`)
@@ -110,9 +111,9 @@ func TestTicketFlowAndIsolation(t *testing.T) {
 		if res.StatusCode != 200 {
 			t.Fatalf("close: %d %s", res.StatusCode, body)
 		}
-		res, body = buyer.c.JSON("POST", path+"/messages", `{"body":"还有一个问题"}`)
+		res, body = buyer.C.JSON("POST", path+"/messages", `{"body":"还有一个问题"}`)
 		apptest.Problem(t, res, body, http.StatusConflict, support.CodeTicketClosed)
-		if n := count(t, a, `SELECT COUNT(*) FROM audit_log WHERE entity_type = 'support_ticket' AND entity_id = $1`, tk.ID.String()); n != 4 {
+		if n := storetest.Count(t, a.DB, `SELECT COUNT(*) FROM audit_log WHERE entity_type = 'support_ticket' AND entity_id = $1`, tk.ID.String()); n != 4 {
 			t.Errorf("%d audit entries (note, reply, resolve, close)", n)
 		}
 
@@ -162,7 +163,7 @@ func TestAssignmentAndPhone(t *testing.T) {
 		if st := apptest.Decode[support.StaffTicket](t, body); res.StatusCode != http.StatusCreated || st.AssigneeID != zhao.StaffID {
 			t.Errorf("pre-sale went to %d, want the generalist %d", st.AssigneeID, zhao.StaffID)
 		}
-		if n := count(t, a, `SELECT COUNT(*) FROM audit_log WHERE action = 'support.open'`); n != 5 {
+		if n := storetest.Count(t, a.DB, `SELECT COUNT(*) FROM audit_log WHERE action = 'support.open'`); n != 5 {
 			t.Errorf("%d audited phone logs", n)
 		}
 		res, body = staff.JSON("POST", "/api/v1/admin/support/tickets/"+apptest.Decode[support.StaffTicket](t, body).ID.String()+"/assign",

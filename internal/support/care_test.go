@@ -11,6 +11,7 @@ import (
 	"storeops/internal/order"
 	"storeops/internal/outbox"
 	"storeops/internal/platform"
+	"storeops/internal/store/storetest"
 	"storeops/internal/support"
 )
 
@@ -25,16 +26,16 @@ func TestCareRules(t *testing.T) {
 		ctx := context.Background()
 		base := apptest.Serve(t, a)
 		s := support.NewService(a.DB)
-		buyer, vip := signUp(t, base, "carebuyer"), signUp(t, base, "vip")
-		first, _ := seedOrder(t, a.DB, buyer.id, order.Delivered)
-		second, _ := seedOrder(t, a.DB, buyer.id, order.Shipped)
+		buyer, vip := apptest.SignUp(t, base, "carebuyer"), apptest.SignUp(t, base, "vip")
+		first, _ := seedOrder(t, a.DB, buyer.ID, order.Delivered)
+		second, _ := seedOrder(t, a.DB, buyer.ID, order.Shipped)
 		if _, err := a.DB.W.Exec(`UPDATE orders SET delivered_at = $1 WHERE id = $2`, clock.Now(), first); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := a.DB.W.Exec(`UPDATE orders SET shipped_at = $1 WHERE id = $2`, clock.Now().Add(-5*24*time.Hour), second); err != nil {
 			t.Fatal(err)
 		}
-		big, _ := seedOrder(t, a.DB, vip.id, order.Completed)
+		big, _ := seedOrder(t, a.DB, vip.ID, order.Completed)
 		if _, err := a.DB.W.Exec(`UPDATE orders SET total = 300000, placed_at = $1 WHERE id = $2`, clock.Now().Add(-90*24*time.Hour), big); err != nil {
 			t.Fatal(err)
 		}
@@ -44,18 +45,18 @@ func TestCareRules(t *testing.T) {
 			return outbox.Event{Topic: topic, Key: "k", Payload: b}
 		}
 		delivered := ev(order.TopicStatusChanged, order.Change{OrderID: first, To: order.Delivered})
-		negative := ev(support.TopicReviewPosted, map[string]any{"id": "77", "customer_id": buyer.id.String(), "order_id": first.String(), "rating": 1})
-		positive := ev(support.TopicReviewPosted, map[string]any{"id": "78", "customer_id": buyer.id.String(), "rating": 4})
+		negative := ev(support.TopicReviewPosted, map[string]any{"id": "77", "customer_id": buyer.ID.String(), "order_id": first.String(), "rating": 1})
+		positive := ev(support.TopicReviewPosted, map[string]any{"id": "78", "customer_id": buyer.ID.String(), "rating": 4})
 		junk := outbox.Event{Topic: support.TopicReviewPosted, Key: "j", Payload: json.RawMessage(`{"rating":"bad"}`)}
 		for i := 0; i < 2; i++ {
 			if err := handle(ctx, []outbox.Event{delivered, negative, positive, junk}); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if n := count(t, a, `SELECT COUNT(*) FROM support_outgoing WHERE care_key = $1`, "first_delivered:"+buyer.id.String()); n != 1 {
+		if n := storetest.Count(t, a.DB, `SELECT COUNT(*) FROM support_outgoing WHERE care_key = $1`, "first_delivered:"+buyer.ID.String()); n != 1 {
 			t.Errorf("%d first-delivery messages", n)
 		}
-		if n := count(t, a, `SELECT COUNT(*) FROM support_tickets WHERE channel = 'care' AND type = 'after_sale' AND priority = 'high' AND customer_id = $1`, buyer.id); n != 1 {
+		if n := storetest.Count(t, a.DB, `SELECT COUNT(*) FROM support_tickets WHERE channel = 'care' AND type = 'after_sale' AND priority = 'high' AND customer_id = $1`, buyer.ID); n != 1 {
 			t.Errorf("%d negative-review to-dos", n)
 		}
 		// A second order delivered is not the first.
@@ -65,7 +66,7 @@ func TestCareRules(t *testing.T) {
 		if err := handle(ctx, []outbox.Event{ev(order.TopicStatusChanged, order.Change{OrderID: second, To: order.Delivered})}); err != nil {
 			t.Fatal(err)
 		}
-		if n := count(t, a, `SELECT COUNT(*) FROM support_outgoing WHERE care_key LIKE 'first_delivered:%'`); n != 1 {
+		if n := storetest.Count(t, a.DB, `SELECT COUNT(*) FROM support_outgoing WHERE care_key LIKE 'first_delivered:%'`); n != 1 {
 			t.Errorf("%d first-delivery messages after the second delivery", n)
 		}
 		if _, err := a.DB.W.Exec(`UPDATE orders SET delivered_at = NULL WHERE id = $1`, second); err != nil {
@@ -81,10 +82,10 @@ func TestCareRules(t *testing.T) {
 				t.Errorf("sweep %d fired %d, want %d", i, n, want)
 			}
 		}
-		if n := count(t, a, `SELECT COUNT(*) FROM support_tickets WHERE care_key = $1 AND order_id = $2`, "shipment_delayed:"+second.String(), second); n != 1 {
+		if n := storetest.Count(t, a.DB, `SELECT COUNT(*) FROM support_tickets WHERE care_key = $1 AND order_id = $2`, "shipment_delayed:"+second.String(), second); n != 1 {
 			t.Errorf("%d delayed-shipment to-dos", n)
 		}
-		if n := count(t, a, `SELECT COUNT(*) FROM support_tickets WHERE care_key LIKE 'vip_idle:%' AND customer_id = $1`, vip.id); n != 1 {
+		if n := storetest.Count(t, a.DB, `SELECT COUNT(*) FROM support_tickets WHERE care_key LIKE 'vip_idle:%' AND customer_id = $1`, vip.ID); n != 1 {
 			t.Errorf("%d idle-VIP to-dos", n)
 		}
 		var body string
@@ -96,7 +97,7 @@ func TestCareRules(t *testing.T) {
 		if err := s.SaveCareRule(ctx, by, support.CareRule{Kind: support.CareShipmentDelayed, Enabled: false, Action: "ticket", Days: 3, Template: "x"}); err != nil {
 			t.Fatal(err)
 		}
-		third, _ := seedOrder(t, a.DB, vip.id, order.Shipped)
+		third, _ := seedOrder(t, a.DB, vip.ID, order.Shipped)
 		if _, err := a.DB.W.Exec(`UPDATE orders SET shipped_at = $1 WHERE id = $2`, clock.Now().Add(-9*24*time.Hour), third); err != nil {
 			t.Fatal(err)
 		}

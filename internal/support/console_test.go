@@ -2,7 +2,6 @@ package support_test
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -14,6 +13,7 @@ import (
 	"storeops/internal/audit"
 	"storeops/internal/order"
 	"storeops/internal/platform"
+	"storeops/internal/store/storetest"
 	"storeops/internal/support"
 	"storeops/internal/web"
 )
@@ -21,19 +21,11 @@ import (
 // staffDo is one console call as a staff user of role.
 func staffDo(t *testing.T, a *app.App, by audit.Actor, role platform.Role, method, target string, form url.Values) *httptest.ResponseRecorder {
 	t.Helper()
-	var body io.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
-	}
-	req := httptest.NewRequest(method, target, body)
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
 	p := &web.Principal{StaffID: by.StaffID, Role: role, Name: by.Name, Email: by.Email, Via: "session"}
-	req = req.WithContext(web.WithPrincipal(req.Context(), p))
-	w := httptest.NewRecorder()
-	a.Handler.ServeHTTP(w, req)
-	return w
+	if form == nil {
+		return apptest.ConsoleAs(t, a, p, method, target, "", nil)
+	}
+	return apptest.ConsoleAs(t, a, p, method, target, "application/x-www-form-urlencoded", strings.NewReader(form.Encode()))
 }
 
 const script = `<script>alert("x")</script>`
@@ -47,16 +39,16 @@ func TestConsoleAndShopPages(t *testing.T) {
 	apptest.Each(t, apptest.Options{}, func(t *testing.T, a *app.App) {
 		ctx := context.Background()
 		base := apptest.Serve(t, a)
-		buyer := signUp(t, base, "buyer")
-		_, orderNo := seedOrder(t, a.DB, buyer.id, order.Delivered)
+		buyer := apptest.SignUp(t, base, "buyer")
+		_, orderNo := seedOrder(t, a.DB, buyer.ID, order.Delivered)
 		by, _ := agent(t, a, "xiaomei")
 		s := support.NewService(a.DB)
 
-		res, body := buyer.c.Form("/contact", url.Values{"type": {"complaint"}, "subject": {script + "漏发"}, "body": {script + "少了一件"}})
+		res, body := buyer.C.Form("/contact", url.Values{"type": {"complaint"}, "subject": {script + "漏发"}, "body": {script + "少了一件"}})
 		if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/contact?sent=") {
 			t.Fatalf("contact: %d %s", res.StatusCode, body)
 		}
-		if _, body = buyer.c.Do("GET", res.Header.Get("Location"), "", ""); !strings.Contains(body, "contact-sent") {
+		if _, body = buyer.C.Do("GET", res.Header.Get("Location"), "", ""); !strings.Contains(body, "contact-sent") {
 			t.Errorf("no confirmation: %s", body)
 		}
 		guest := apptest.NewClient(t, base)
@@ -171,7 +163,7 @@ func TestConsoleAndShopPages(t *testing.T) {
 		if ps[support.Urgent].FirstResponse.Minutes() != 15 {
 			t.Errorf("urgent policy %v", ps[support.Urgent])
 		}
-		if n := count(t, a, `SELECT COUNT(*) FROM audit_log WHERE action LIKE 'support.%'`); n < 10 {
+		if n := storetest.Count(t, a.DB, `SELECT COUNT(*) FROM audit_log WHERE action LIKE 'support.%'`); n < 10 {
 			t.Errorf("%d audit entries", n)
 		}
 		w = staffDo(t, a, by, platform.RoleService, "POST", "/console/support/phone", url.Values{"name": {"来电人"}, "phone": {"13912345678"}, "type": {"pre_sale"}, "body": {"咨询发货时间"}})

@@ -8,6 +8,7 @@ import (
 	"storeops/internal/app"
 	"storeops/internal/app/apptest"
 	"storeops/internal/demo"
+	"storeops/internal/store/storetest"
 	"storeops/internal/support"
 )
 
@@ -22,26 +23,26 @@ func TestDemoTickets(t *testing.T) {
 		if _, err := demo.Generate(ctx, a.DB, demo.Steps(a.Modules), opt); err != nil {
 			t.Fatal(err)
 		}
-		total := count(t, a, `SELECT COUNT(*) FROM support_tickets`)
+		total := storetest.Count(t, a.DB, `SELECT COUNT(*) FROM support_tickets`)
 		if total < 20 {
 			t.Fatalf("%d demo tickets", total)
 		}
 		for _, typ := range support.Types {
-			if n := count(t, a, `SELECT COUNT(*) FROM support_tickets WHERE type = $1`, typ); n == 0 {
+			if n := storetest.Count(t, a.DB, `SELECT COUNT(*) FROM support_tickets WHERE type = $1`, typ); n == 0 {
 				t.Errorf("no %s tickets", typ)
 			}
 		}
-		if n := count(t, a, `SELECT COUNT(*) FROM support_tickets t JOIN orders o ON o.id = t.order_id
+		if n := storetest.Count(t, a.DB, `SELECT COUNT(*) FROM support_tickets t JOIN orders o ON o.id = t.order_id
 			WHERE o.customer_id <> t.customer_id OR (t.type = 'after_sale' AND (o.delivered_at IS NULL OR t.created_at < o.delivered_at))`); n != 0 {
 			t.Errorf("%d tickets inconsistent with their orders", n)
 		}
-		if n := count(t, a, `SELECT COUNT(*) FROM support_tickets WHERE csat_score IS NOT NULL`); n == 0 {
+		if n := storetest.Count(t, a.DB, `SELECT COUNT(*) FROM support_tickets WHERE csat_score IS NOT NULL`); n == 0 {
 			t.Error("no CSAT")
 		}
-		if n := count(t, a, `SELECT COUNT(*) FROM support_tickets WHERE response_breached_at IS NOT NULL OR resolution_breached_at IS NOT NULL`); n == 0 {
+		if n := storetest.Count(t, a.DB, `SELECT COUNT(*) FROM support_tickets WHERE response_breached_at IS NOT NULL OR resolution_breached_at IS NOT NULL`); n == 0 {
 			t.Error("no SLA breaches")
 		}
-		if n := count(t, a, `SELECT COUNT(*) FROM support_agents`); n != 6 {
+		if n := storetest.Count(t, a.DB, `SELECT COUNT(*) FROM support_agents`); n != 6 {
 			t.Errorf("%d agents", n)
 		}
 		m, err := support.ServiceMetrics(ctx, a.DB.R, opt.AsOf.AddDate(-3, 0, 0), opt.AsOf.AddDate(0, 0, 1))
@@ -52,7 +53,7 @@ func TestDemoTickets(t *testing.T) {
 		if _, err := demo.Generate(ctx, a.DB, demo.Steps(a.Modules), opt); err != nil {
 			t.Fatalf("replace: %v", err)
 		}
-		if n := count(t, a, `SELECT COUNT(*) FROM support_tickets`); n != total {
+		if n := storetest.Count(t, a.DB, `SELECT COUNT(*) FROM support_tickets`); n != total {
 			t.Errorf("replaced demo has %d tickets, want %d", n, total)
 		}
 	})

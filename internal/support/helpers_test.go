@@ -2,7 +2,6 @@ package support_test
 
 import (
 	"context"
-	"net/http"
 	"testing"
 	"time"
 
@@ -23,24 +22,6 @@ func shanghai(t testing.TB, s string) time.Time {
 		t.Fatal(err)
 	}
 	return v.UTC()
-}
-
-// shopper is a signed-up customer with their HTTP client.
-type shopper struct {
-	c  *apptest.Client
-	id platform.ID
-}
-
-func signUp(t *testing.T, base, name string) shopper {
-	t.Helper()
-	c := apptest.NewClient(t, base)
-	res, body := c.JSON("POST", "/api/v1/customers/signup", `{"email":"`+name+`@example.com","password":"a long enough password"}`)
-	if res.StatusCode != http.StatusCreated {
-		t.Fatalf("sign up: %d %s", res.StatusCode, body)
-	}
-	return shopper{c: c, id: apptest.Decode[struct {
-		ID platform.ID `json:"id"`
-	}](t, body).ID}
 }
 
 // agent makes a staff user of the service role an active agent with
@@ -82,13 +63,4 @@ func seedOrder(t *testing.T, db *store.DB, customerID platform.ID, st order.Stat
 		t.Fatal(err)
 	}
 	return id, no
-}
-
-func count(t *testing.T, a *app.App, q string, args ...any) int {
-	t.Helper()
-	var n int
-	if err := a.DB.R.QueryRow(q, args...).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
 }

@@ -14,6 +14,7 @@ import (
 
 	"storeops/internal/app"
 	"storeops/internal/app/apptest"
+	"storeops/internal/store/storetest"
 	"storeops/internal/support"
 )
 
@@ -54,7 +55,7 @@ func TestInboundEmail(t *testing.T) {
 	apptest.Each(t, apptest.Options{}, func(t *testing.T, a *app.App) {
 		ctx := context.Background()
 		base := apptest.Serve(t, a)
-		buyer := signUp(t, base, "mailer")
+		buyer := apptest.SignUp(t, base, "mailer")
 		s := support.NewService(a.DB)
 		by, _ := agent(t, a, "xiaomei")
 		addr := startInbound(t, s)
@@ -69,7 +70,7 @@ func TestInboundEmail(t *testing.T) {
 			t.Fatalf("tickets: %v %d", err, len(page.Items))
 		}
 		tk := page.Items[0]
-		if tk.Subject != "发票怎么开" || tk.ContactName != "王小明" || tk.ContactEmail != "mailer@example.com" || tk.CustomerID != buyer.id {
+		if tk.Subject != "发票怎么开" || tk.ContactName != "王小明" || tk.ContactEmail != "mailer@example.com" || tk.CustomerID != buyer.ID {
 			t.Errorf("ticket: %+v", tk)
 		}
 		msgs, _ := support.Messages(ctx, a.DB.R, tk.ID, false)
@@ -107,7 +108,7 @@ func TestInboundEmail(t *testing.T) {
 		if err := send(t, addr, "other@example.com", "kefu+"+strings.ToLower(tk.ReplyToken)+"@shop.test", stranger); err != nil {
 			t.Fatal(err)
 		}
-		if n := count(t, a, `SELECT COUNT(*) FROM support_tickets WHERE contact_email = 'other@example.com'`); n != 1 {
+		if n := storetest.Count(t, a.DB, `SELECT COUNT(*) FROM support_tickets WHERE contact_email = 'other@example.com'`); n != 1 {
 			t.Errorf("%d tickets of the stranger", n)
 		}
 		// Plus addressing threads the contact's own mail.
@@ -123,7 +124,7 @@ func TestInboundEmail(t *testing.T) {
 		if err := send(t, addr, "robot@example.com", "kefu@shop.test", ooo); err != nil {
 			t.Fatal(err)
 		}
-		if n := count(t, a, `SELECT COUNT(*) FROM support_tickets WHERE contact_email = 'robot@example.com'`); n != 0 {
+		if n := storetest.Count(t, a.DB, `SELECT COUNT(*) FROM support_tickets WHERE contact_email = 'robot@example.com'`); n != 0 {
 			t.Errorf("auto-reply opened %d tickets", n)
 		}
 		err = send(t, addr, "empty@example.com", "kefu@shop.test", "From: empty@example.com\nSubject: x\n\n   \n")

@@ -8,6 +8,7 @@ import (
 	"storeops/internal/app"
 	"storeops/internal/app/apptest"
 	"storeops/internal/platform"
+	"storeops/internal/store/storetest"
 	"storeops/internal/support"
 )
 
@@ -103,10 +104,10 @@ func TestSLATimersAcrossWorkingHours(t *testing.T) {
 		if !eve.ResponseBreached || eve.ResolveBreached {
 			t.Errorf("8 Oct: response breached %v, resolution breached %v", eve.ResponseBreached, eve.ResolveBreached)
 		}
-		if n := count(t, a, `SELECT COUNT(*) FROM outbox_events WHERE topic = $1 AND key = $2`, support.TopicSLA, eve.ID.String()); n < 2 {
+		if n := storetest.Count(t, a.DB, `SELECT COUNT(*) FROM outbox_events WHERE topic = $1 AND key = $2`, support.TopicSLA, eve.ID.String()); n < 2 {
 			t.Errorf("%d SLA events for the eve ticket, want the warning and the breach at least", n)
 		}
-		if n := count(t, a, `SELECT COUNT(*) FROM support_messages WHERE ticket_id = $1 AND author = 'system' AND body LIKE 'SLA first_response breach%'`, eve.ID); n != 1 {
+		if n := storetest.Count(t, a.DB, `SELECT COUNT(*) FROM support_messages WHERE ticket_id = $1 AND author = 'system' AND body LIKE 'SLA first_response breach%'`, eve.ID); n != 1 {
 			t.Errorf("%d breach notes", n)
 		}
 		// Answering after the breach still records the response time.
@@ -138,7 +139,7 @@ func TestSLATimersAcrossWorkingHours(t *testing.T) {
 		if want := shanghai(t, "2026-11-27 17:30"); !tk.FirstResponseDue.Equal(want) || tk.Cause != "logistics.delay" {
 			t.Errorf("after raising: %s %q", tk.FirstResponseDue.In(platform.ShopZone), tk.Cause)
 		}
-		if n := count(t, a, `SELECT COUNT(*) FROM audit_log WHERE action = 'support.classify' AND entity_id = $1`, tk.ID.String()); n != 1 {
+		if n := storetest.Count(t, a.DB, `SELECT COUNT(*) FROM audit_log WHERE action = 'support.classify' AND entity_id = $1`, tk.ID.String()); n != 1 {
 			t.Errorf("%d classify audit entries", n)
 		}
 	})
