@@ -56,21 +56,75 @@ var OwnedEndpoints = []Owned{
 		},
 	},
 	{
-		Name: "order invoice",
-		Create: func(t *testing.T, a *app.App, _ *apptest.Client, ownerID platform.ID) string {
-			no := seedOrder(t, a.DB, ownerID)
-			var id platform.ID
-			if err := a.DB.R.QueryRow(`SELECT id FROM orders WHERE order_no = $1`, no).Scan(&id); err != nil {
-				t.Fatal(err)
-			}
-			return id.String()
-		},
+		Name:   "order invoice",
+		Create: orderOf,
 		Requests: []Request{
 			{Method: "GET", Path: "/api/v1/customers/me/orders/%s/invoice"},
 			{Method: "POST", Path: "/api/v1/customers/me/orders/%s/invoice", Body: `{"title_type":"personal","title":"x"}`},
 			{Method: "GET", Path: "/orders/%s/invoice"},
 		},
 	},
+	{
+		Name:   "order and its returns",
+		Create: orderOf,
+		Requests: []Request{
+			{Method: "GET", Path: "/api/v1/customers/me/orders/%s"},
+			{Method: "GET", Path: "/api/v1/customers/me/orders/%s/returns"},
+			{Method: "POST", Path: "/api/v1/customers/me/orders/%s/returns", Body: `{"kind":"return","reason":"size","lines":[{"order_line_id":"1","qty":1}]}`},
+			{Method: "GET", Path: "/orders/%s/returns"},
+		},
+	},
+	{
+		Name: "ticket",
+		Create: func(t *testing.T, a *app.App, owner *apptest.Client, _ platform.ID) string {
+			return createdID(t, "ticket", owner, "/api/v1/support/tickets", `{"type":"pre_sale","subject":"有货吗","body":"请问什么时候到货？"}`)
+		},
+		Requests: []Request{
+			{Method: "GET", Path: "/api/v1/customers/me/tickets/%s"},
+			{Method: "POST", Path: "/api/v1/customers/me/tickets/%s/messages", Body: `{"body":"我来看看"}`},
+		},
+	},
+	{
+		Name: "chat",
+		Create: func(t *testing.T, a *app.App, owner *apptest.Client, _ platform.ID) string {
+			res, body := owner.JSON("POST", "/api/v1/chat/conversations", `{}`)
+			if res.StatusCode != http.StatusCreated {
+				t.Fatalf("chat: %d %s", res.StatusCode, body)
+			}
+			return apptest.Decode[struct {
+				Conversation struct {
+					ID platform.ID `json:"id"`
+				} `json:"conversation"`
+			}](t, body).Conversation.ID.String()
+		},
+		Requests: []Request{
+			{Method: "GET", Path: "/api/v1/chat/conversations/%s/messages"},
+			{Method: "GET", Path: "/api/v1/chat/ws?conversation=%s"},
+		},
+	},
+}
+
+// orderOf seeds an order of the owner and returns its id.
+func orderOf(t *testing.T, a *app.App, _ *apptest.Client, ownerID platform.ID) string {
+	no := seedOrder(t, a.DB, ownerID)
+	var id platform.ID
+	if err := a.DB.R.QueryRow(`SELECT id FROM orders WHERE order_no = $1`, no).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	return id.String()
+}
+
+// createdID posts body to path as the owner and returns the new
+// resource's id.
+func createdID(t *testing.T, what string, owner *apptest.Client, path, body string) string {
+	t.Helper()
+	res, out := owner.JSON("POST", path, body)
+	if res.StatusCode != http.StatusCreated {
+		t.Fatalf("%s: %d %s", what, res.StatusCode, out)
+	}
+	return apptest.Decode[struct {
+		ID platform.ID `json:"id"`
+	}](t, out).ID.String()
 }
 
 // TestAnotherCustomersIDsAreNotFound: every customer endpoint answers 404
