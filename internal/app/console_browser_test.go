@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -31,9 +32,7 @@ func TestBrowserConsoleSignInLanguageAudit(t *testing.T) {
 	browsertest.Screenshot(t, ctx, "console-zh")
 
 	// Switch to English: the page reloads with English navigation.
-	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("lang-en")), chromedp.WaitVisible(chromedp.ID("lang-zh"))); err != nil {
-		t.Fatalf("switch to English: %v", err)
-	}
+	switchLanguage(t, ctx, "lang-en", "en")
 	nav, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("nav.sidenav")))
 	if err != nil {
 		t.Fatal(err)
@@ -44,9 +43,7 @@ func TestBrowserConsoleSignInLanguageAudit(t *testing.T) {
 	browsertest.Screenshot(t, ctx, "console-en")
 
 	// And back to Chinese.
-	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("lang-zh")), chromedp.WaitVisible(chromedp.ID("lang-en"))); err != nil {
-		t.Fatalf("switch back: %v", err)
-	}
+	switchLanguage(t, ctx, "lang-zh", "zh-CN")
 	if lang := htmlLang(t, ctx); lang != "zh-CN" {
 		t.Fatalf("after switching back: lang=%q, want zh-CN", lang)
 	}
@@ -63,6 +60,29 @@ func TestBrowserConsoleSignInLanguageAudit(t *testing.T) {
 		t.Fatalf("audit page heading = %q, want the Chinese title", heading)
 	}
 	browsertest.Screenshot(t, ctx, "console-audit")
+}
+
+// switchLanguage presses the language button and waits for the page
+// that comes back in lang. The button's form posts and the page reloads,
+// so the wait polls the new document rather than holding a node of the
+// old one (which vanishes mid-query).
+func switchLanguage(t *testing.T, ctx context.Context, button, lang string) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.ID(button))); err != nil {
+		t.Fatalf("language button %s: %v", button, err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(function () { document.getElementById("`+button+`").click(); return true; })()`)); err != nil {
+		t.Fatalf("press %s: %v", button, err)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.readyState === "complete" && document.querySelector("nav.sidenav") ? document.documentElement.lang : ""`))
+		if err == nil && v == lang {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("the console never came back in %s after pressing %s", lang, button)
 }
 
 func htmlLang(t *testing.T, ctx context.Context) string {
